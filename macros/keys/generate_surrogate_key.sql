@@ -1,0 +1,26 @@
+{#
+    Mirrors dbt_utils.generate_surrogate_key(field_list): a hash of the fields cast to
+    text, nulls replaced by a marker so that (null, 'a') and ('', 'a') differ, joined
+    with '-'. Built only on dbt's cross-database macros, so it gives the same key on
+    every engine.
+#}
+{% macro generate_surrogate_key(field_list) -%}
+    {%- set fields = [] -%}
+    {%- for field in field_list -%}
+        {%- do fields.append(
+            "coalesce(" ~ dbt.cast(field, dbt.type_string()) ~ ", '_dbt_utils_surrogate_key_null_')"
+        ) -%}
+        {%- if not loop.last -%}
+            {%- do fields.append("'-'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(fields)) }}
+{%- endmacro %}
+
+{#
+    The key of every dimension's "unknown" member: facts whose reference is missing or
+    not (yet) in the dimension point here instead of being dropped by an inner join.
+#}
+{% macro unknown_member_key() -%}
+    '-1'
+{%- endmacro %}

@@ -1,0 +1,60 @@
+{#
+    Parsing raw text into typed values. Every raw column lands as text; a value that
+    does not have the contract's exact format becomes null (and the staging model turns
+    that into a quarantine reason or applies the column's missing-value policy).
+    The format is checked with a regular expression first because engines' own casts
+    are too lenient (DuckDB casts '3.5' to the integer 4).
+#}
+
+{% macro clean_text(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{% macro matches_pattern(expression, pattern) -%}
+    {{ return(adapter.dispatch('matches_pattern', 'sales_insights')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__matches_pattern(expression, pattern) -%}
+    regexp_like({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro duckdb__matches_pattern(expression, pattern) -%}
+    regexp_full_match({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro postgres__matches_pattern(expression, pattern) -%}
+    ({{ expression }} ~ '{{ pattern }}')
+{%- endmacro %}
+
+{% macro parse_integer(column) -%}
+    case
+        when {{ matches_pattern(clean_text(column), '^[-+]?[0-9]{1,9}$') }}
+            then cast({{ clean_text(column) }} as {{ dbt.type_int() }})
+    end
+{%- endmacro %}
+
+{% macro parse_decimal(column, precision=18, scale=4) -%}
+    case
+        when {{ matches_pattern(clean_text(column), '^[-+]?[0-9]{1,12}([.][0-9]+)?$') }}
+            then cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{% macro parse_date(column) -%}
+    case
+        when {{ matches_pattern(clean_text(column), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
+            then {{ dbt.safe_cast(clean_text(column), 'date') }}
+    end
+{%- endmacro %}
+
+{% macro parse_timestamp(column) -%}
+    case
+        when {{ matches_pattern(clean_text(column), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}$') }}
+            then {{ dbt.safe_cast(clean_text(column), dbt.type_timestamp()) }}
+    end
+{%- endmacro %}
+
+{#- A value is "unparsable" when it is present as text but does not parse. -#}
+{% macro is_unparsable(raw_column, parsed_expression) -%}
+    ({{ clean_text(raw_column) }} is not null and {{ parsed_expression }} is null)
+{%- endmacro %}

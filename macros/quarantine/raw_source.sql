@@ -1,0 +1,62 @@
+{#
+    The relation of a raw table, for staging models to read instead of calling
+    source() directly. It does two things source() cannot:
+
+    - When the raw tables are the committed sample (`raw_data_from_seeds`), it declares
+      the dependency on the seed that fills the table, so a threaded `dbt build` never
+      reads a raw table before `dbt seed` has finished writing it. Bulk-loaded raw tables
+      are read through the same source(), so staging reads the same way in both cases.
+    - At run time it checks the landed table against the source contract: it must exist,
+      have every column the source declares (any order, extra columns ignored), and hold
+      at least one row. A broken landing stops the build with a message naming the source
+      and the problem, instead of a crash deep inside a model.
+#}
+{% macro raw_source(source_name, table_name) -%}
+    {%- if var('raw_data_from_seeds') -%}
+        {%- do ref(table_name) -%}
+    {%- endif -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if execute -%}
+        {%- do check_source_contract(source_name, table_name, relation) -%}
+    {%- endif -%}
+    {{- return(relation) -}}
+{%- endmacro %}
+
+{% macro check_source_contract(source_name, table_name, relation) -%}
+    {%- set label = source_name ~ "." ~ table_name -%}
+    {%- set source_node = graph.sources.values()
+        | selectattr("source_name", "equalto", source_name)
+        | selectattr("name", "equalto", table_name)
+        | first -%}
+    {%- set expected = source_node.columns.keys() | map("lower") | list -%}
+
+    {%- set landed_relation = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier
+    ) -%}
+    {%- if landed_relation is none -%}
+        {{ exceptions.raise_compiler_error(
+            "Source contract violated for " ~ label ~ ": the raw table " ~ relation
+            ~ " does not exist. Load it (dbt seed for the sample, or the bulk loader) before building."
+        ) }}
+    {%- endif -%}
+
+    {%- set landed = adapter.get_columns_in_relation(landed_relation) | map(attribute="name") | map("lower") | list -%}
+    {%- set missing = [] -%}
+    {%- for column in expected if column not in landed -%}
+        {%- do missing.append(column) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "Source contract violated for " ~ label ~ ": missing column(s) " ~ missing | join(", ")
+            ~ " (the landed file has: " ~ landed | join(", ") ~ "). Check the export's header row."
+        ) }}
+    {%- endif -%}
+
+    {%- set probe = run_query("select 1 as has_rows from " ~ relation ~ " limit 1") -%}
+    {%- if probe.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Source contract violated for " ~ label ~ ": the landed table is empty. "
+            ~ "An empty export is treated as a failed landing, not as 'no data'."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,53 @@
+{#- Order lines with their order's header attributes: the grain of fct_sales. -#}
+with order_lines as (
+
+    select * from {{ ref('stg_sales_system__order_lines') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_sales_system__orders') }}
+
+),
+
+joined as (
+
+    select
+        -- ids
+        order_lines.order_line_id,
+        order_lines.order_id,
+        order_lines.order_line_number,
+        order_lines.product_id,
+        orders.customer_id,
+        orders.store_id,
+        orders.carrier_id,
+        orders.ship_to_area_id,
+
+        -- strings
+        orders.ship_mode,
+        orders.channel,
+        orders.platform,
+        order_lines.currency,
+
+        -- numerics
+        order_lines.quantity,
+        order_lines.unit_price,
+        order_lines.discount,
+        order_lines.sales_amount,
+        order_lines.profit_amount,
+
+        -- booleans
+        order_lines.is_unit_price_derived,
+        orders.is_shipped,
+
+        -- dates
+        orders.order_date,
+        orders.ship_date
+    from order_lines
+    inner join orders
+        on order_lines.order_id = orders.order_id
+
+)
+
+select * from joined

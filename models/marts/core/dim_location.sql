@@ -1,0 +1,77 @@
+{#- Places, in two roles: the company's own sites from the location master (stores,
+    distribution centres, the online shop: where stock is held and sales are made) and
+    the areas orders ship to (country, region, state or province, city), taken from the
+    order export. Facts point to a site and to a ship-to area separately. -#}
+with sites as (
+
+    select * from {{ ref('stg_sales_system__locations') }}
+
+),
+
+ship_to_areas as (
+
+    select * from {{ ref('stg_sales_system__ship_to_areas') }}
+
+),
+
+site_members as (
+
+    select
+        {{ generate_surrogate_key(["'site'", 'location_id']) }} as location_key,
+        location_id,
+        location_name,
+        location_type,
+        city,
+        'Unknown' as state_province,
+        region,
+        country,
+        opened_on,
+        false as is_unknown_member
+    from sites
+
+),
+
+area_members as (
+
+    select
+        {{ generate_surrogate_key(["'ship_to_area'", 'ship_to_area_id']) }} as location_key,
+        ship_to_area_id as location_id,
+        {{ dbt.concat(['city', "', '", 'country']) }} as location_name,
+        'ship_to_area' as location_type,
+        city,
+        state_province,
+        region,
+        country,
+        cast(null as date) as opened_on,
+        false as is_unknown_member
+    from ship_to_areas
+
+),
+
+unknown_member as (
+
+    select
+        {{ unknown_member_key() }} as location_key,
+        'unknown' as location_id,
+        'Unknown' as location_name,
+        'unknown' as location_type,
+        'Unknown' as city,
+        'Unknown' as state_province,
+        'Unknown' as region,
+        'Unknown' as country,
+        cast(null as date) as opened_on,
+        true as is_unknown_member
+
+),
+
+final as (
+
+    select * from site_members
+    union all
+    select * from area_members
+    union all
+    select * from unknown_member
+
+)
+
+select * from final

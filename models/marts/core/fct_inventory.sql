@@ -1,0 +1,96 @@
+{#- One row per stock position: snapshot date × environment × warehouse × product.
+    Product and supplier are the versions valid on the snapshot date. -#}
+with inventory_positions as (
+
+    select * from {{ ref('stg_warehouse_system__inventory_snapshots') }}
+
+),
+
+products as (
+
+    select * from {{ ref('dim_product') }}
+    where not is_unknown_member
+
+),
+
+suppliers as (
+
+    select * from {{ ref('dim_supplier') }}
+    where not is_unknown_member
+
+),
+
+locations as (
+
+    select * from {{ ref('dim_location') }}
+    where not is_unknown_member and location_type <> 'ship_to_area'
+
+),
+
+positions_at_time as (
+
+    select
+        *,
+        cast(snapshot_date as {{ dbt.type_timestamp() }}) as snapshot_at
+    from inventory_positions
+
+),
+
+joined as (
+
+    select
+        positions_at_time.inventory_position_id,
+        positions_at_time.snapshot_date,
+        positions_at_time.environment,
+        positions_at_time.currency,
+        positions_at_time.quantity_on_hand,
+        positions_at_time.quantity_reserved,
+        positions_at_time.reorder_point,
+        positions_at_time.unit_cost,
+        products.product_key,
+        suppliers.supplier_key,
+        warehouses.location_key as warehouse_location_key
+    from positions_at_time
+    left join products
+        on positions_at_time.product_id = products.product_id
+        and positions_at_time.snapshot_at >= products.valid_from
+        and positions_at_time.snapshot_at < products.valid_to
+    left join suppliers
+        on products.supplier_id = suppliers.supplier_id
+        and positions_at_time.snapshot_at >= suppliers.valid_from
+        and positions_at_time.snapshot_at < suppliers.valid_to
+    left join locations as warehouses
+        on positions_at_time.warehouse_id = warehouses.location_id
+
+),
+
+final as (
+
+    select
+        -- keys
+        inventory_position_id as inventory_position_key,
+        cast({{ date_key('snapshot_date') }} as {{ dbt.type_int() }}) as snapshot_date_key,
+        environment,
+        coalesce(warehouse_location_key, {{ unknown_member_key() }}) as warehouse_location_key,
+        coalesce(product_key, {{ unknown_member_key() }}) as product_key,
+        coalesce(supplier_key, {{ unknown_member_key() }}) as supplier_key,
+
+        -- attributes
+        snapshot_date,
+        currency,
+        reorder_point is not null and quantity_on_hand - quantity_reserved <= reorder_point
+            as is_below_reorder_point,
+        quantity_on_hand = 0 as is_stock_out,
+
+        -- measures
+        quantity_on_hand,
+        quantity_reserved,
+        quantity_on_hand - quantity_reserved as quantity_available,
+        reorder_point,
+        cast(unit_cost as decimal(18, 4)) as unit_cost,
+        cast(round(quantity_on_hand * unit_cost, 2) as decimal(18, 2)) as stock_value
+    from joined
+
+)
+
+select * from final

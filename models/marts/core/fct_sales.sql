@@ -1,0 +1,146 @@
+{#- One row per order line. Every dimension is joined to the version that was valid
+    on the order date; a reference the dimension does not know points to its unknown
+    member, so no line is ever lost to a join. -#}
+with order_lines as (
+
+    select * from {{ ref('int_order_lines_joined') }}
+
+),
+
+products as (
+
+    select * from {{ ref('dim_product') }}
+    where not is_unknown_member
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customer') }}
+    where not is_unknown_member
+
+),
+
+suppliers as (
+
+    select * from {{ ref('dim_supplier') }}
+    where not is_unknown_member
+
+),
+
+carriers as (
+
+    select * from {{ ref('dim_carrier') }}
+    where not is_unknown_member
+
+),
+
+locations as (
+
+    select * from {{ ref('dim_location') }}
+    where not is_unknown_member
+
+),
+
+order_lines_at_time as (
+
+    select
+        *,
+        cast(order_date as {{ dbt.type_timestamp() }}) as ordered_at
+    from order_lines
+
+),
+
+joined as (
+
+    select
+        order_lines_at_time.order_line_id,
+        order_lines_at_time.order_id,
+        order_lines_at_time.order_line_number,
+        order_lines_at_time.order_date,
+        order_lines_at_time.ship_date,
+        order_lines_at_time.ship_mode,
+        order_lines_at_time.channel,
+        order_lines_at_time.platform,
+        order_lines_at_time.currency,
+        order_lines_at_time.quantity,
+        order_lines_at_time.unit_price,
+        order_lines_at_time.discount,
+        order_lines_at_time.sales_amount,
+        order_lines_at_time.profit_amount,
+        order_lines_at_time.is_unit_price_derived,
+        order_lines_at_time.is_shipped,
+        products.product_key,
+        products.unit_standard_cost,
+        customers.customer_key,
+        suppliers.supplier_key,
+        carriers.carrier_key,
+        stores.location_key as store_location_key,
+        ship_to_areas.location_key as ship_to_location_key
+    from order_lines_at_time
+    left join products
+        on order_lines_at_time.product_id = products.product_id
+        and order_lines_at_time.ordered_at >= products.valid_from
+        and order_lines_at_time.ordered_at < products.valid_to
+    left join customers
+        on order_lines_at_time.customer_id = customers.customer_id
+        and order_lines_at_time.ordered_at >= customers.valid_from
+        and order_lines_at_time.ordered_at < customers.valid_to
+    left join suppliers
+        on products.supplier_id = suppliers.supplier_id
+        and order_lines_at_time.ordered_at >= suppliers.valid_from
+        and order_lines_at_time.ordered_at < suppliers.valid_to
+    left join carriers
+        on order_lines_at_time.carrier_id = carriers.carrier_id
+    left join locations as stores
+        on order_lines_at_time.store_id = stores.location_id
+        and stores.location_type <> 'ship_to_area'
+    left join locations as ship_to_areas
+        on order_lines_at_time.ship_to_area_id = ship_to_areas.location_id
+        and ship_to_areas.location_type = 'ship_to_area'
+
+),
+
+final as (
+
+    select
+        -- keys
+        order_line_id as order_line_key,
+        order_id,
+        order_line_number,
+        cast({{ date_key('order_date') }} as {{ dbt.type_int() }}) as order_date_key,
+        cast(coalesce({{ date_key('ship_date') }}, -1) as {{ dbt.type_int() }}) as ship_date_key,
+        coalesce(product_key, {{ unknown_member_key() }}) as product_key,
+        coalesce(customer_key, {{ unknown_member_key() }}) as customer_key,
+        coalesce(supplier_key, {{ unknown_member_key() }}) as supplier_key,
+        coalesce(carrier_key, {{ unknown_member_key() }}) as carrier_key,
+        coalesce(store_location_key, {{ unknown_member_key() }}) as store_location_key,
+        coalesce(ship_to_location_key, {{ unknown_member_key() }}) as ship_to_location_key,
+
+        -- attributes of the order
+        ship_mode,
+        channel,
+        platform,
+        currency,
+        is_shipped,
+        is_unit_price_derived,
+        order_date,
+        ship_date,
+        case when ship_date is not null
+            then {{ dbt.datediff('order_date', 'ship_date', 'day') }}
+        end as days_to_ship,
+
+        -- measures, in the reporting currency
+        quantity,
+        cast(unit_price as decimal(18, 4)) as unit_list_price,
+        cast(discount as decimal(9, 4)) as discount_rate,
+        cast(round(quantity * unit_price, 2) as decimal(18, 2)) as gross_sales_amount,
+        cast(round(quantity * unit_price, 2) - sales_amount as decimal(18, 2)) as discount_amount,
+        cast(sales_amount as decimal(18, 2)) as sales_amount,
+        cast(profit_amount as decimal(18, 2)) as profit_amount,
+        cast(round(quantity * unit_standard_cost, 2) as decimal(18, 2)) as standard_cost_amount
+    from joined
+
+)
+
+select * from final

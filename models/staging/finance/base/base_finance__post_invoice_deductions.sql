@@ -1,0 +1,37 @@
+{%- set landed_columns = ['customer_id', 'fiscal_year', 'deduction_pct'] %}
+
+with source as (
+
+    select * from {{ raw_source('finance', 'post_invoice_deductions') }}
+
+),
+
+parsed as (
+
+    select
+        {{ row_fingerprint(landed_columns) }} as row_fingerprint,
+        {{ dbt.concat([
+            "coalesce(" ~ clean_text('customer_id') ~ ", '')", "'|'",
+            "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
+        ]) }} as record_key,
+
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ parse_integer('fiscal_year') }} as fiscal_year,
+        {{ parse_decimal('deduction_pct', 18, 6) }} as deduction_pct,
+
+        case
+            when {{ clean_text('customer_id') }} is null then 'missing_customer_id'
+            when {{ clean_text('fiscal_year') }} is null then 'missing_fiscal_year'
+            when {{ parse_integer('fiscal_year') }} is null then 'unparsable_fiscal_year'
+            when {{ clean_text('deduction_pct') }} is null then 'missing_deduction_pct'
+            when {{ parse_decimal('deduction_pct', 18, 6) }} is null then 'unparsable_deduction_pct'
+            when {{ parse_decimal('deduction_pct', 18, 6) }} < 0
+                or {{ parse_decimal('deduction_pct', 18, 6) }} > 1 then 'deduction_pct_out_of_range'
+        end as invalid_reason
+    from source
+
+),
+
+{{ assign_quarantine_reason('parsed', ['customer_id', 'fiscal_year'], none, 'conflicting_duplicate_key') }}
+
+select * from deduplicated

@@ -1,0 +1,45 @@
+{#- Customers as they appear on orders: the non-identifying attributes of their most
+    recent order. Names and contact details are in the restricted PII model. -#}
+with order_lines as (
+
+    select * from {{ ref('base_sales_system__sales_order_lines') }}
+    where quarantine_reason is null
+
+),
+
+ranked_lines as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by
+                order_date desc,
+                coalesce(updated_at, cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})) desc,
+                order_id desc,
+                order_line_number desc
+        ) as recency_rank
+    from order_lines
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        customer_id,
+
+        -- strings
+        coalesce(segment, 'Unknown') as customer_segment,
+        customer_age_band,
+        country,
+        coalesce(region, 'Unknown') as region,
+
+        -- dates
+        order_date as last_ordered_on
+    from ranked_lines
+    where recency_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite: builds the warehouse from scratch in a temporary DuckDB file,
+# runs every dbt test and unit test, checks the results independently, lints the SQL.
+# Extra arguments go to pytest.
+source "$(dirname "$0")/_env.sh"
+python -m pytest test_suite "$@"

@@ -1,0 +1,23 @@
+{% snapshot snap_customers %}
+
+{#- The export has no change timestamp for customer attributes, so changes are
+    detected by comparing the tracked attributes between runs. -#}
+{{
+    config(
+        target_schema='snapshots',
+        unique_key='customer_id',
+        strategy='check',
+        check_cols=['customer_segment', 'customer_age_band', 'country', 'region'],
+        invalidate_hard_deletes=true,
+    )
+}}
+
+select
+    customer_id,
+    customer_segment,
+    customer_age_band,
+    country,
+    region
+from {{ ref('stg_sales_system__customers') }}
+
+{% endsnapshot %}
