@@ -24,7 +24,3 @@ export DBT_PROFILES_DIR="${DBT_PROFILES_DIR:-$PROJECT_ROOT}"
 export DBT_PROJECT_DIR="$PROJECT_ROOT"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 cd "$PROJECT_ROOT"
-# dbt 1.10+ wants generic-test arguments nested under `arguments:`, which dbt 1.7
-# (the MySQL leg) rejects; the project keeps the form both understand and silences
-# that one deprecation (see docs/decisions.md).
-export DBT_WARN_ERROR_OPTIONS="${DBT_WARN_ERROR_OPTIONS:-{\"silence\": [\"MissingArgumentsPropertyInGenericTestDeprecation\"]\}}"

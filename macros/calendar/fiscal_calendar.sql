@@ -21,7 +21,7 @@
 {%- endmacro %}
 
 {% macro fiscal_quarter(date_expression) -%}
-    (cast(({{ fiscal_month_number(date_expression) }} - 1) / 3 as {{ dbt.type_int() }}) + 1)
+    (cast(floor(({{ fiscal_month_number(date_expression) }} - 1) / 3.0) as {{ dbt.type_int() }}) + 1)
 {%- endmacro %}
 
 {% macro date_part_year(date_expression) -%}

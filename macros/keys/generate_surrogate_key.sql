@@ -8,7 +8,7 @@
     {%- set fields = [] -%}
     {%- for field in field_list -%}
         {%- do fields.append(
-            "coalesce(" ~ dbt.cast(field, dbt.type_string()) ~ ", '_dbt_utils_surrogate_key_null_')"
+            "coalesce(cast(" ~ field ~ " as " ~ dbt.type_string() ~ "), '_dbt_utils_surrogate_key_null_')"
         ) -%}
         {%- if not loop.last -%}
             {%- do fields.append("'-'") -%}

@@ -43,15 +43,29 @@
 {% macro parse_date(column) -%}
     case
         when {{ matches_pattern(clean_text(column), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
-            then {{ dbt.safe_cast(clean_text(column), 'date') }}
+            then {{ try_cast(clean_text(column), 'date') }}
     end
 {%- endmacro %}
 
 {% macro parse_timestamp(column) -%}
     case
         when {{ matches_pattern(clean_text(column), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}$') }}
-            then {{ dbt.safe_cast(clean_text(column), dbt.type_timestamp()) }}
+            then {{ try_cast(clean_text(column), dbt.type_timestamp()) }}
     end
+{%- endmacro %}
+
+{#- A cast that gives null instead of failing on a value of the right shape but
+    impossible (2024-02-30): the format was already checked by a regular expression. -#}
+{% macro try_cast(expression, data_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'sales_insights')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(expression, data_type) -%}
+    {{ dbt.safe_cast(expression, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
 {#- A value is "unparsable" when it is present as text but does not parse. -#}

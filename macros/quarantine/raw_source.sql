@@ -16,7 +16,8 @@
         {%- do ref(table_name) -%}
     {%- endif -%}
     {%- set relation = source(source_name, table_name) -%}
-    {%- if execute -%}
+    {#- only when a model is being built: compiling, linting, docs and unit tests need no data -#}
+    {%- if execute and flags.WHICH in ('run', 'build') and model.resource_type == 'model' -%}
         {%- do check_source_contract(source_name, table_name, relation) -%}
     {%- endif -%}
     {{- return(relation) -}}

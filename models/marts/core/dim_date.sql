@@ -51,7 +51,7 @@ final as (
         fiscal_year,
         fiscal_quarter,
         fiscal_month,
-        {{ dbt.concat(["'FY'", dbt.cast('fiscal_year', dbt.type_string())]) }} as fiscal_year_name,
+        {{ dbt.concat(["'FY'", 'cast(fiscal_year as ' ~ dbt.type_string() ~ ')']) }} as fiscal_year_name,
         false as is_unknown_member
     from attributes
 

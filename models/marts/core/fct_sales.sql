@@ -126,9 +126,11 @@ final as (
         is_unit_price_derived,
         order_date,
         ship_date,
-        case when ship_date is not null
-            then {{ dbt.datediff('order_date', 'ship_date', 'day') }}
-        end as days_to_ship,
+        cast(
+            case when ship_date is not null
+                then {{ dbt.datediff('order_date', 'ship_date', 'day') }}
+            end as {{ dbt.type_int() }}
+        ) as days_to_ship,
 
         -- measures, in the reporting currency
         quantity,
