@@ -136,7 +136,7 @@ final as (
         quantity,
         cast(unit_price as decimal(18, 4)) as unit_list_price,
         cast(discount as decimal(9, 4)) as discount_rate,
-        cast(round(quantity * unit_price, 2) as decimal(18, 2)) as gross_sales_amount,
+        cast(round(quantity * unit_price, 2) as decimal(18, 2)) as list_price_amount,
         cast(round(quantity * unit_price, 2) - sales_amount as decimal(18, 2)) as discount_amount,
         cast(sales_amount as decimal(18, 2)) as sales_amount,
         cast(profit_amount as decimal(18, 2)) as profit_amount,
