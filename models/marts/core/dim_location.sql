@@ -1,10 +1,24 @@
 {#- Places, in two roles: the company's own sites from the location master (stores,
     distribution centres, the online shop: where stock is held and sales are made) and
     the areas orders ship to (country, region, state or province, city), taken from the
-    order export. Facts point to a site and to a ship-to area separately. -#}
+    order export. Facts point to a site and to a ship-to area separately. Sites that
+    orders or stock positions mention before the location master knows them are
+    inferred members (type 'unknown'), so they keep their identity. -#}
 with sites as (
 
     select * from {{ ref('stg_sales_system__locations') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_sales_system__orders') }}
+
+),
+
+inventory_positions as (
+
+    select * from {{ ref('stg_warehouse_system__inventory_snapshots') }}
 
 ),
 
@@ -26,8 +40,36 @@ site_members as (
         region,
         country,
         opened_on,
+        false as is_inferred_member,
         false as is_unknown_member
     from sites
+
+),
+
+mentioned_site_ids as (
+
+    select store_id as location_id from orders where store_id is not null
+    union
+    select warehouse_id as location_id from inventory_positions
+
+),
+
+inferred_site_members as (
+
+    select
+        {{ generate_surrogate_key(["'site'", 'location_id']) }} as location_key,
+        location_id,
+        location_id as location_name,
+        'unknown' as location_type,
+        'Unknown' as city,
+        'Unknown' as state_province,
+        'Unknown' as region,
+        'Unknown' as country,
+        cast(null as date) as opened_on,
+        true as is_inferred_member,
+        false as is_unknown_member
+    from mentioned_site_ids
+    where location_id not in (select location_id from sites)
 
 ),
 
@@ -43,6 +85,7 @@ area_members as (
         region,
         country,
         cast(null as date) as opened_on,
+        false as is_inferred_member,
         false as is_unknown_member
     from ship_to_areas
 
@@ -60,6 +103,7 @@ unknown_member as (
         'Unknown' as region,
         'Unknown' as country,
         cast(null as date) as opened_on,
+        false as is_inferred_member,
         true as is_unknown_member
 
 ),
@@ -67,6 +111,8 @@ unknown_member as (
 final as (
 
     select * from site_members
+    union all
+    select * from inferred_site_members
     union all
     select * from area_members
     union all
