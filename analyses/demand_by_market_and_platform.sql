@@ -63,4 +63,4 @@ final as (
 )
 
 select * from final
-order by fiscal_year, revenue desc, country, platform
+order by fiscal_year asc, revenue desc, country asc, platform asc

@@ -52,8 +52,7 @@ daily_product_sales as (
 
 sales_history as (
 
-    select
-        min(order_date) as first_order_date
+    select min(order_date) as first_order_date
     from sales
 
 ),
@@ -84,8 +83,8 @@ units_in_window as (
     from window_bounds
     left join daily_product_sales
         on window_bounds.product_id = daily_product_sales.product_id
-        and daily_product_sales.order_date >= window_bounds.window_start_date
-        and daily_product_sales.order_date <= window_bounds.snapshot_date
+        and window_bounds.window_start_date <= daily_product_sales.order_date
+        and window_bounds.snapshot_date >= daily_product_sales.order_date
     group by
         window_bounds.snapshot_date,
         window_bounds.product_id,

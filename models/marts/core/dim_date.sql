@@ -12,8 +12,7 @@ with days as (
 
 calendar as (
 
-    select
-        cast(date_day as date) as date_day
+    select cast(date_day as date) as date_day
     from days
 
 ),

@@ -48,7 +48,8 @@ site_members as (
 
 mentioned_site_ids as (
 
-    select store_id as location_id from orders where store_id is not null
+    select store_id as location_id from orders
+    where store_id is not null
     union
     select warehouse_id as location_id from inventory_positions
 
@@ -69,7 +70,7 @@ inferred_site_members as (
         true as is_inferred_member,
         false as is_unknown_member
     from mentioned_site_ids
-    where location_id not in (select location_id from sites)
+    where location_id not in (select sites.location_id from sites)
 
 ),
 

@@ -72,7 +72,7 @@ inferred_members as (
     left join ordered_products
         on unmastered_product_ids.product_id = ordered_products.product_id
     where unmastered_product_ids.product_id not in (
-        select product_id from product_versions
+        select product_versions.product_id from product_versions
     )
 
 ),

@@ -49,7 +49,7 @@ joined as (
         positions_at_time.unit_cost,
         products.product_key,
         suppliers.supplier_key,
-        warehouses.location_key as warehouse_location_key
+        stocking_sites.location_key as warehouse_location_key
     from positions_at_time
     left join products
         on positions_at_time.product_id = products.product_id
@@ -59,8 +59,8 @@ joined as (
         on products.supplier_id = suppliers.supplier_id
         and positions_at_time.snapshot_at >= suppliers.valid_from
         and positions_at_time.snapshot_at < suppliers.valid_to
-    left join locations as warehouses
-        on positions_at_time.warehouse_id = warehouses.location_id
+    left join locations as stocking_sites
+        on positions_at_time.warehouse_id = stocking_sites.location_id
 
 ),
 

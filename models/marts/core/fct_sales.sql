@@ -127,8 +127,9 @@ final as (
         order_date,
         ship_date,
         cast(
-            case when ship_date is not null
-                then {{ dbt.datediff('order_date', 'ship_date', 'day') }}
+            case
+                when ship_date is not null
+                    then {{ dbt.datediff('order_date', 'ship_date', 'day') }}
             end as {{ dbt.type_int() }}
         ) as days_to_ship,
 

@@ -28,14 +28,14 @@ positions as (
         inventory_positions.snapshot_date_key,
         inventory_positions.warehouse_location_key,
         inventory_positions.product_key,
-        warehouses.location_id as warehouse_id,
+        stocking_sites.location_id as warehouse_id,
         products.product_id,
         inventory_positions.quantity_on_hand,
         inventory_positions.unit_cost,
         inventory_positions.stock_value
     from inventory_positions
-    inner join locations as warehouses
-        on inventory_positions.warehouse_location_key = warehouses.location_key
+    inner join locations as stocking_sites
+        on inventory_positions.warehouse_location_key = stocking_sites.location_key
     inner join products
         on inventory_positions.product_key = products.product_key
 
@@ -89,7 +89,8 @@ compared as (
         coalesce(production_positions.warehouse_id, test_positions.warehouse_id) as warehouse_id,
         coalesce(production_positions.product_id, test_positions.product_id) as product_id,
         case
-            when production_positions.product_id is not null
+            when
+                production_positions.product_id is not null
                 and test_positions.product_id is not null
                 then 'both'
             when production_positions.product_id is not null then 'production_only'

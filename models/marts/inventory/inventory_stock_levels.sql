@@ -61,12 +61,12 @@ joined as (
         production_positions.warehouse_location_key,
         production_positions.product_key,
         production_positions.supplier_key,
-        warehouses.location_id as warehouse_id,
+        stocking_sites.location_id as warehouse_id,
         products.product_id,
         suppliers.supplier_id,
         production_positions.snapshot_date,
-        warehouses.location_name as warehouse_name,
-        warehouses.location_type as warehouse_type,
+        stocking_sites.location_name as warehouse_name,
+        stocking_sites.location_type as warehouse_type,
         products.product_name,
         products.category,
         products.sub_category,
@@ -81,8 +81,8 @@ joined as (
         production_positions.stock_value,
         days_of_cover.days_of_cover as product_days_of_cover
     from production_positions
-    left join locations as warehouses
-        on production_positions.warehouse_location_key = warehouses.location_key
+    left join locations as stocking_sites
+        on production_positions.warehouse_location_key = stocking_sites.location_key
     left join products
         on production_positions.product_key = products.product_key
     left join suppliers

@@ -21,18 +21,30 @@ cells as (
         sum(case when has_freight_rate then 0 else 1 end) as order_lines_missing_freight_rate,
         sum(case when has_manufacturing_cost then 0 else 1 end) as order_lines_missing_manufacturing_cost,
         sum(gross_sales_amount) as gross_sales_amount,
-        case when count(post_invoice_deduction_amount) = count(*)
-            then sum(post_invoice_deduction_amount) end as post_invoice_deduction_amount,
-        case when count(net_sales_amount) = count(*)
-            then sum(net_sales_amount) end as net_sales_amount,
-        case when count(freight_cost_amount) = count(*)
-            then sum(freight_cost_amount) end as freight_cost_amount,
-        case when count(other_cost_amount) = count(*)
-            then sum(other_cost_amount) end as other_cost_amount,
-        case when count(manufacturing_cost_amount) = count(*)
-            then sum(manufacturing_cost_amount) end as manufacturing_cost_amount,
-        case when count(gross_margin_amount) = count(*)
-            then sum(gross_margin_amount) end as gross_margin_amount
+        case
+            when count(post_invoice_deduction_amount) = count(*)
+                then sum(post_invoice_deduction_amount)
+        end as post_invoice_deduction_amount,
+        case
+            when count(net_sales_amount) = count(*)
+                then sum(net_sales_amount)
+        end as net_sales_amount,
+        case
+            when count(freight_cost_amount) = count(*)
+                then sum(freight_cost_amount)
+        end as freight_cost_amount,
+        case
+            when count(other_cost_amount) = count(*)
+                then sum(other_cost_amount)
+        end as other_cost_amount,
+        case
+            when count(manufacturing_cost_amount) = count(*)
+                then sum(manufacturing_cost_amount)
+        end as manufacturing_cost_amount,
+        case
+            when count(gross_margin_amount) = count(*)
+                then sum(gross_margin_amount)
+        end as gross_margin_amount
     from order_lines
     group by
         fiscal_year,

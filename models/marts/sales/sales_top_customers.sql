@@ -33,7 +33,7 @@ customer_descriptions_ranked as (
         customer_country,
         row_number() over (
             partition by fiscal_year, customer_id
-            order by order_date desc, order_line_key
+            order by order_date desc, order_line_key asc
         ) as recency_rank
     from order_lines
 
@@ -80,7 +80,7 @@ ranked as (
         revenue,
         row_number() over (
             partition by fiscal_year
-            order by revenue desc, customer_id
+            order by revenue desc, customer_id asc
         ) as revenue_rank
     from joined
 

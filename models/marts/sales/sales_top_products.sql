@@ -33,7 +33,7 @@ product_descriptions_ranked as (
         sub_category,
         row_number() over (
             partition by fiscal_year, product_id
-            order by order_date desc, order_line_key
+            order by order_date desc, order_line_key asc
         ) as recency_rank
     from order_lines
 
@@ -83,11 +83,11 @@ ranked as (
         revenue,
         row_number() over (
             partition by fiscal_year
-            order by revenue desc, product_id
+            order by revenue desc, product_id asc
         ) as revenue_rank,
         row_number() over (
             partition by fiscal_year, category
-            order by revenue desc, product_id
+            order by revenue desc, product_id asc
         ) as revenue_rank_in_category,
         revenue / nullif(sum(revenue) over (partition by fiscal_year), 0) as share_of_revenue
     from joined

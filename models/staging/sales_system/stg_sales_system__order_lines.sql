@@ -26,8 +26,9 @@ renamed as (
         -- missing list price: derived from the line amount (policy: default)
         coalesce(
             unit_price,
-            case when coalesce(discount, 0) < 1
-                then sales_amount / (quantity * (1 - coalesce(discount, 0)))
+            case
+                when coalesce(discount, 0) < 1
+                    then sales_amount / (quantity * (1 - coalesce(discount, 0)))
             end
         ) as unit_price,
         unit_price is null as is_unit_price_derived,

@@ -26,10 +26,12 @@ parsed as (
             when {{ parse_integer('fiscal_year') }} is null then 'unparsable_fiscal_year'
             when {{ clean_text('freight_pct') }} is null then 'missing_freight_pct'
             when {{ parse_decimal('freight_pct', 18, 6) }} is null then 'unparsable_freight_pct'
-            when {{ parse_decimal('freight_pct', 18, 6) }} < 0
+            when
+                {{ parse_decimal('freight_pct', 18, 6) }} < 0
                 or {{ parse_decimal('freight_pct', 18, 6) }} > 1 then 'freight_pct_out_of_range'
             when {{ is_unparsable('other_cost_pct', parse_decimal('other_cost_pct', 18, 6)) }} then 'unparsable_other_cost_pct'
-            when {{ parse_decimal('other_cost_pct', 18, 6) }} < 0
+            when
+                {{ parse_decimal('other_cost_pct', 18, 6) }} < 0
                 or {{ parse_decimal('other_cost_pct', 18, 6) }} > 1 then 'other_cost_pct_out_of_range'
         end as invalid_reason
     from source

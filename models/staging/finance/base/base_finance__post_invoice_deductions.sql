@@ -25,7 +25,8 @@ parsed as (
             when {{ parse_integer('fiscal_year') }} is null then 'unparsable_fiscal_year'
             when {{ clean_text('deduction_pct') }} is null then 'missing_deduction_pct'
             when {{ parse_decimal('deduction_pct', 18, 6) }} is null then 'unparsable_deduction_pct'
-            when {{ parse_decimal('deduction_pct', 18, 6) }} < 0
+            when
+                {{ parse_decimal('deduction_pct', 18, 6) }} < 0
                 or {{ parse_decimal('deduction_pct', 18, 6) }} > 1 then 'deduction_pct_out_of_range'
         end as invalid_reason
     from source

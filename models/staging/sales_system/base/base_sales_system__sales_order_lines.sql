@@ -84,7 +84,8 @@ parsed as (
             when {{ parse_date('ship_date') }} < {{ parse_date('order_date') }} then 'ship_before_order'
             when {{ is_unparsable('discount', parse_decimal('discount')) }} then 'unparsable_discount'
             when {{ parse_decimal('discount') }} < 0 or {{ parse_decimal('discount') }} > 1 then 'discount_out_of_range'
-            when upper(coalesce({{ clean_text('currency') }}, '{{ var("reporting_currency") }}'))
+            when
+                upper(coalesce({{ clean_text('currency') }}, '{{ var("reporting_currency") }}'))
                 <> '{{ var("reporting_currency") }}' then 'unsupported_currency'
             when {{ is_unparsable('unit_price', parse_decimal('unit_price')) }} then 'unparsable_unit_price'
             when {{ parse_decimal('unit_price') }} < 0 then 'negative_unit_price'

@@ -54,7 +54,8 @@ parsed as (
             when {{ is_unparsable('reorder_point', parse_integer('reorder_point')) }} then 'unparsable_reorder_point'
             when {{ is_unparsable('unit_cost', parse_decimal('unit_cost')) }} then 'unparsable_unit_cost'
             when {{ parse_decimal('unit_cost') }} < 0 then 'negative_unit_cost'
-            when upper(coalesce({{ clean_text('currency') }}, '{{ var("reporting_currency") }}'))
+            when
+                upper(coalesce({{ clean_text('currency') }}, '{{ var("reporting_currency") }}'))
                 <> '{{ var("reporting_currency") }}' then 'unsupported_currency'
         end as invalid_reason
     from source
