@@ -1,0 +1,110 @@
+"""Shared fixtures: one warehouse built from scratch per test session.
+
+The suite drives dbt itself (as a subprocess, exactly as a user would) against a
+DuckDB file in a temporary directory, so it never touches the developer's own
+warehouse, target/ or logs/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+SEEDS_DIR = PROJECT_ROOT / "seeds" / "raw"
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run a command, capturing stdout and stderr together, never raising on failure."""
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@dataclass
+class Warehouse:
+    """A dbt project directory plus its own DuckDB file, target and log directories."""
+
+    root: Path
+    project_dir: Path = PROJECT_ROOT
+    build_result: subprocess.CompletedProcess | None = None
+    docs_result: subprocess.CompletedProcess | None = None
+    _manifest: dict | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def target_dir(self) -> Path:
+        return self.root / "target"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DBT_DUCKDB_PATH=str(self.path),
+            DBT_PROFILES_DIR=str(PROJECT_ROOT),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            DBT_USE_COLORS="false",
+            PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+        )
+        return env
+
+    def dbt(self, *args: str) -> subprocess.CompletedProcess:
+        command = [
+            str(VENV_BIN / "dbt"),
+            *args,
+            "--project-dir", str(self.project_dir),
+            "--target-path", str(self.target_dir),
+            "--log-path", str(self.root / "logs"),
+        ]
+        return run(command, cwd=self.project_dir, env=self.env())
+
+    def artifact(self, name: str) -> dict:
+        return json.loads((self.target_dir / name).read_text())
+
+    @property
+    def manifest(self) -> dict:
+        if self._manifest is None:
+            self._manifest = self.artifact("manifest.json")
+        return self._manifest
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection; close it before running dbt against this warehouse again."""
+        return duckdb.connect(str(self.path), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory) -> Warehouse:
+    """The whole project built once on a fresh DuckDB file, with its docs generated."""
+    wh = Warehouse(root=tmp_path_factory.mktemp("warehouse"))
+    wh.build_result = wh.dbt("build")
+    wh.build_run_results = wh.artifact("run_results.json")
+    if wh.build_result.returncode == 0:
+        wh.docs_result = wh.dbt("docs", "generate")
+    return wh
+
+
+@pytest.fixture
+def db(warehouse):
+    """A read-only connection to the built warehouse, closed after the test."""
+    connection = warehouse.connect()
+    yield connection
+    connection.close()
+
+
+def query(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return connection.execute(sql).fetchall()

@@ -1,0 +1,114 @@
+"""The build itself: clean, complete, and running every test it declares."""
+import re
+
+PASSING = {"success", "pass"}
+
+
+def test_build_succeeds_with_no_errors_and_no_warnings(warehouse):
+    output = warehouse.build_result.stdout
+    assert warehouse.build_result.returncode == 0, output[-5000:]
+    summary = re.findall(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", output)
+    assert summary, output[-3000:]
+    passed, warned, errored, skipped = map(int, summary[-1])
+    assert (warned, errored, skipped) == (0, 0, 0), summary
+    assert passed > 0
+    assert "[WARNING]" not in output, [line for line in output.splitlines() if "WARNING" in line]
+
+
+def test_every_node_ran_and_passed(warehouse):
+    """A node that exists in the manifest but did not run (a test with a typo in its
+    selector, a model that was disabled by accident) is a failure too."""
+    results = {r["unique_id"]: r["status"] for r in warehouse.build_run_results["results"]}
+    nodes = {
+        unique_id
+        for unique_id, node in warehouse.manifest["nodes"].items()
+        if node["resource_type"] in {"model", "seed", "snapshot", "test"}
+    }
+    unit_tests = set(warehouse.manifest.get("unit_tests", {}))
+    missing = sorted((nodes | unit_tests) - set(results))
+    assert not missing, missing
+    not_passing = {
+        uid: status
+        for uid, status in results.items()
+        if status not in PASSING and not uid.startswith("exposure.")
+    }
+    assert not not_passing, not_passing
+
+
+def test_the_suite_is_as_large_as_expected(warehouse):
+    """Floors well below today's counts: a vanished block of tests is noticed."""
+    manifest = warehouse.manifest
+    kinds = [node["resource_type"] for node in manifest["nodes"].values()]
+    assert kinds.count("model") >= 55
+    assert kinds.count("test") >= 600
+    assert kinds.count("snapshot") == 3
+    assert kinds.count("seed") == 10
+    assert len(manifest["unit_tests"]) >= 30
+    assert len(manifest["sources"]) == 10
+
+
+def test_every_source_accounts_for_every_landed_row(warehouse):
+    tested_sources = {
+        node["sources"][0][0] + "." + node["sources"][0][1]
+        for node in warehouse.manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node.get("test_metadata", {}).get("name") == "rows_accounted_for"
+    }
+    declared = {f"{s['source_name']}.{s['name']}" for s in warehouse.manifest["sources"].values()}
+    assert tested_sources == declared
+
+
+def _models(manifest, folder=None):
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model":
+            continue
+        if folder and not node["original_file_path"].startswith(folder):
+            continue
+        yield unique_id, node
+
+
+def test_every_mart_has_an_enforced_contract(warehouse):
+    unenforced = [
+        node["name"]
+        for _, node in _models(warehouse.manifest, "models/marts/")
+        if not node["config"]["contract"]["enforced"]
+    ]
+    assert not unenforced, unenforced
+
+
+def test_every_model_has_a_tested_primary_key(warehouse):
+    tests_by_model: dict[str, list[tuple[str, str | None]]] = {}
+    for node in warehouse.manifest["nodes"].values():
+        if node["resource_type"] != "test" or "test_metadata" not in node:
+            continue
+        attached = node.get("attached_node")
+        if attached:
+            tests_by_model.setdefault(attached, []).append(
+                (node["test_metadata"]["name"], node.get("column_name"))
+            )
+    missing = []
+    for unique_id, node in _models(warehouse.manifest):
+        tests = tests_by_model.get(unique_id, [])
+        unique_columns = {column for name, column in tests if name == "unique"}
+        not_null_columns = {column for name, column in tests if name == "not_null"}
+        has_key = bool(unique_columns & not_null_columns) or any(
+            name == "unique_combination_of_columns" for name, _ in tests
+        )
+        if not has_key:
+            missing.append(node["name"])
+    assert not missing, missing
+
+
+def test_every_fact_key_has_a_relationships_test(warehouse):
+    relationships = {
+        (node["attached_node"], node["column_name"])
+        for node in warehouse.manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node.get("test_metadata", {}).get("name") == "relationships"
+    }
+    for fact, primary_key in (("fct_sales", "order_line_key"), ("fct_inventory", "inventory_position_key")):
+        node = warehouse.manifest["nodes"][f"model.sales_insights.{fact}"]
+        foreign_keys = [c for c in node["columns"] if c.endswith("_key") and c != primary_key]
+        assert foreign_keys
+        untested = [c for c in foreign_keys if (node["unique_id"], c) not in relationships]
+        assert not untested, (fact, untested)

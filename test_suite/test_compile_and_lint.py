@@ -1,0 +1,38 @@
+"""The business's analyses compile, and the SQL follows the project's style."""
+import os
+import subprocess
+
+from conftest import PROJECT_ROOT, VENV_BIN
+
+
+def test_every_analysis_compiles(warehouse):
+    result = warehouse.dbt("compile", "--select", "resource_type:analysis")
+    assert result.returncode == 0, result.stdout[-3000:]
+    analyses = sorted(p.stem for p in (PROJECT_ROOT / "analyses").glob("*.sql"))
+    assert len(analyses) >= 5
+    compiled_dir = warehouse.target_dir / "compiled" / "sales_insights" / "analyses"
+    compiled = sorted(p.stem for p in compiled_dir.glob("*.sql"))
+    assert compiled == analyses
+    for path in compiled_dir.glob("*.sql"):
+        text = path.read_text()
+        assert "{{" not in text and "ref(" not in text, path.name
+
+
+def test_sql_passes_sqlfluff(tmp_path):
+    env = dict(os.environ)
+    env.update(
+        DBT_DUCKDB_PATH=str(tmp_path / "lint.duckdb"),
+        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    result = subprocess.run(
+        [str(VENV_BIN / "sqlfluff"), "lint", "models", "analyses", "snapshots", "--processes", "2"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert "All Finished" in result.stdout
