@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,9 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 SEEDS_DIR = PROJECT_ROOT / "seeds" / "raw"
+# The suite runs on the profile the project ships, not on a developer's local copy.
+PROFILES_DIR = Path(tempfile.mkdtemp(prefix="sales_insights_profiles_"))
+shutil.copy(PROJECT_ROOT / "profiles.yml.example", PROFILES_DIR / "profiles.yml")
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
@@ -56,7 +61,7 @@ class Warehouse:
         env = dict(os.environ)
         env.update(
             DBT_DUCKDB_PATH=str(self.path),
-            DBT_PROFILES_DIR=str(PROJECT_ROOT),
+            DBT_PROFILES_DIR=str(PROFILES_DIR),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             DBT_USE_COLORS="false",
             PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",

@@ -112,3 +112,12 @@ def test_every_fact_key_has_a_relationships_test(warehouse):
         assert foreign_keys
         untested = [c for c in foreign_keys if (node["unique_id"], c) not in relationships]
         assert not untested, (fact, untested)
+
+
+def test_names_fit_every_engines_identifier_limit(warehouse):
+    """PostgreSQL cuts identifiers at 63 characters, MySQL at 64; dbt unit tests become
+    relations named after the test."""
+    names = [node["name"] for node in warehouse.manifest["nodes"].values() if node["resource_type"] != "test"]
+    names += [unit_test["name"] for unit_test in warehouse.manifest["unit_tests"].values()]
+    too_long = [name for name in names if len(name) > 63]
+    assert not too_long, too_long

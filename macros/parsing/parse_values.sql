@@ -68,6 +68,17 @@
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
+{#- dates and timestamps only: see create_engine_helpers -#}
+{% macro postgres__try_cast(expression, data_type) -%}
+    {%- if data_type | lower == 'date' -%}
+        {{ target.schema }}.try_cast_date({{ expression }})
+    {%- elif 'timestamp' in data_type | lower -%}
+        {{ target.schema }}.try_cast_timestamp({{ expression }})
+    {%- else -%}
+        cast({{ expression }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- A value is "unparsable" when it is present as text but does not parse. -#}
 {% macro is_unparsable(raw_column, parsed_expression) -%}
     ({{ clean_text(raw_column) }} is not null and {{ parsed_expression }} is null)

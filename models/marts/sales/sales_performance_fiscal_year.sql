@@ -79,7 +79,7 @@ final as (
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(units as {{ dbt.type_bigint() }}) as units,
         cast(round(revenue, 2) as decimal(18, 2)) as revenue,
-        cast(round(revenue / nullif(orders, 0), 2) as decimal(18, 2)) as average_order_value,
+        cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value,
 
         -- year over year
         cast(round(prior_fiscal_year_revenue, 2) as decimal(18, 2)) as prior_fiscal_year_revenue,

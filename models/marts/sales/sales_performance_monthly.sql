@@ -125,7 +125,7 @@ final as (
         cast(round(discount_amount, 2) as decimal(18, 2)) as discount_amount,
         cast(round(discount_amount / nullif(list_price_amount, 0), 4) as decimal(18, 4))
             as average_discount_pct,
-        cast(round(revenue / nullif(orders, 0), 2) as decimal(18, 2)) as average_order_value,
+        cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value,
 
         -- year over year
         cast(round(prior_year_revenue, 2) as decimal(18, 2)) as prior_year_revenue,

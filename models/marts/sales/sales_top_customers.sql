@@ -105,7 +105,7 @@ final as (
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(units as {{ dbt.type_bigint() }}) as units,
         cast(round(revenue, 2) as decimal(18, 2)) as revenue,
-        cast(round(revenue / nullif(orders, 0), 2) as decimal(18, 2)) as average_order_value
+        cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value
     from ranked
 
 )

@@ -24,12 +24,14 @@ renamed as (
         quantity,
         coalesce(discount, 0) as discount,
         -- missing list price: derived from the line amount (policy: default)
-        coalesce(
-            unit_price,
-            case
-                when coalesce(discount, 0) < 1
-                    then sales_amount / (quantity * (1 - coalesce(discount, 0)))
-            end
+        cast(
+            coalesce(
+                unit_price,
+                case
+                    when coalesce(discount, 0) < 1
+                        then sales_amount / (quantity * (1 - coalesce(discount, 0)))
+                end
+            ) as decimal(18, 4)
         ) as unit_price,
         unit_price is null as is_unit_price_derived,
         sales_amount,

@@ -1,0 +1,105 @@
+"""The same warehouse on the other engines, with the same results as on DuckDB.
+
+In CI (CI=true) an engine that cannot be reached is a failure; on a laptop without it
+the engine's tests are skipped with the reason.
+"""
+import os
+from decimal import Decimal
+
+import pytest
+
+from conftest import Warehouse
+
+ON_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES = dict(
+    host=os.environ.get("DBT_POSTGRES_HOST", "127.0.0.1"),
+    port=int(os.environ.get("DBT_POSTGRES_PORT", "5432")),
+    user=os.environ.get("DBT_POSTGRES_USER", "postgres"),
+    password=os.environ.get("DBT_POSTGRES_PASSWORD", ""),
+)
+TEST_DATABASE = "sales_insights_test"
+COMPARED_SCHEMAS = ("core", "sales", "inventory")
+
+
+def _unavailable(engine, reason):
+    message = f"{engine} is not available: {reason}"
+    if ON_CI:
+        pytest.fail(message + " (CI=true: every engine must be tested)")
+    pytest.skip(message)
+
+
+def _postgres_connection(database):
+    import psycopg2
+
+    return psycopg2.connect(dbname=database, connect_timeout=5, **POSTGRES)
+
+
+@pytest.fixture(scope="module")
+def postgres_warehouse(tmp_path_factory):
+    try:
+        admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
+    except Exception as error:  # any connection failure means the engine is missing
+        _unavailable("PostgreSQL", error)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"drop database if exists {TEST_DATABASE} with (force)")
+        cursor.execute(f"create database {TEST_DATABASE}")
+    admin.close()
+
+    warehouse = Warehouse(root=tmp_path_factory.mktemp("postgres"))
+    os.environ["DBT_POSTGRES_DBNAME"] = TEST_DATABASE
+    try:
+        warehouse.build_result = warehouse.dbt("build", "--target", "postgres")
+    finally:
+        del os.environ["DBT_POSTGRES_DBNAME"]
+    return warehouse
+
+
+def test_postgres_build_succeeds_with_no_errors_and_no_warnings(postgres_warehouse):
+    output = postgres_warehouse.build_result.stdout
+    assert postgres_warehouse.build_result.returncode == 0, output[-5000:]
+    assert "WARN=0 ERROR=0 SKIP=0" in output, output[-3000:]
+    results = postgres_warehouse.artifact("run_results.json")["results"]
+    unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
+    assert len(unit_tests) >= 30
+
+
+def _duckdb_profile(db):
+    """Row count and the exact sum of every numeric column of every mart table."""
+    profile = {}
+    tables = db.execute(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema in {COMPARED_SCHEMAS} and table_type = 'BASE TABLE'"
+    ).fetchall()
+    for schema, table in tables:
+        columns = db.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? "
+            "and (data_type like 'DECIMAL%' or data_type in ('INTEGER', 'BIGINT'))",
+            [schema, table],
+        ).fetchall()
+        sums = ", ".join(f'sum("{c}")' for (c,) in columns)
+        row = db.execute(f'select count(*){", " + sums if sums else ""} from "{schema}"."{table}"').fetchone()
+        profile[(schema, table)] = dict(zip(["rows"] + [c for (c,) in columns], row))
+    return profile
+
+
+def test_postgres_results_equal_duckdb(postgres_warehouse, db):
+    assert postgres_warehouse.build_result.returncode == 0
+    expected = _duckdb_profile(db)
+    assert len(expected) >= 19  # 8 core, 6 sales, 5 inventory tables
+    connection = _postgres_connection(TEST_DATABASE)
+    differences = []
+    with connection.cursor() as cursor:
+        for (schema, table), measures in expected.items():
+            columns = [c for c in measures if c != "rows"]
+            sums = ", ".join(f'sum("{c}")' for c in columns)
+            cursor.execute(f'select count(*){", " + sums if sums else ""} from "{schema}"."{table}"')
+            actual = dict(zip(["rows"] + columns, cursor.fetchone()))
+            for measure, value in measures.items():
+                if value is None and actual[measure] is None:
+                    continue
+                if Decimal(str(value)) != Decimal(str(actual[measure])):
+                    differences.append((schema, table, measure, value, actual[measure]))
+    connection.close()
+    assert not differences, differences[:20]
