@@ -103,3 +103,36 @@ def test_postgres_results_equal_duckdb(postgres_warehouse, db):
                     differences.append((schema, table, measure, value, actual[measure]))
     connection.close()
     assert not differences, differences[:20]
+
+
+def test_postgres_grants_let_analysts_read_the_marts_but_not_personal_data(postgres_warehouse):
+    import psycopg2
+
+    assert postgres_warehouse.build_result.returncode == 0
+    connection = _postgres_connection(TEST_DATABASE)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("set role sales_insights_analyst")
+        for table in ("core.fct_sales", "sales.sales_profit_and_loss", "inventory.inventory_stock_levels"):
+            cursor.execute(f"select count(*) from {table}")
+            assert cursor.fetchone()[0] > 0, table
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cursor.execute("select count(*) from restricted.pii_data_subjects")
+    connection.close()
+
+
+def test_postgres_facts_have_their_documented_indexes(postgres_warehouse):
+    connection = _postgres_connection(TEST_DATABASE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select tablename, indexdef from pg_indexes where schemaname = 'core' "
+            "and tablename in ('fct_sales', 'fct_inventory')"
+        )
+        definitions = cursor.fetchall()
+    connection.close()
+    indexed = {(table, definition.split("(", 1)[1].rstrip(")")) for table, definition in definitions}
+    for expected in [
+        ("fct_sales", "order_date_key"), ("fct_sales", "product_key"), ("fct_sales", "customer_key"),
+        ("fct_inventory", "snapshot_date_key, environment"), ("fct_inventory", "product_key"),
+    ]:
+        assert any(table == expected[0] and expected[1] in columns for table, columns in indexed), (expected, indexed)

@@ -16,6 +16,20 @@
 #}
 {% macro postgres__create_engine_helpers() -%}
     create schema if not exists {{ target.schema }};
+    {#- the roles the grants name (cluster-wide; created once, never dropped): analysts
+        read the marts, the public role will read the open-data schema -#}
+    {% for role in [
+        env_var('SALES_INSIGHTS_ANALYST_ROLE', 'sales_insights_analyst'),
+        env_var('SALES_INSIGHTS_PUBLIC_ROLE', 'sales_insights_public'),
+    ] %}
+    do $roles$
+    begin
+        if not exists (select from pg_catalog.pg_roles where rolname = '{{ role }}') then
+            create role {{ role }} nologin;
+        end if;
+    end
+    $roles$;
+    {% endfor %}
     create or replace function {{ target.schema }}.try_cast_date(value text) returns date
     language plpgsql immutable as $body$
     begin
@@ -32,4 +46,33 @@
         return null;
     end
     $body$
+{%- endmacro %}
+
+{#
+    DuckDB is an embedded file with no roles: access is whoever can read the file.
+    dbt-duckdb warns on every grant; the project's grants are enforced on the engines
+    that have roles, and on DuckDB they are a documented no-op rather than a warning.
+#}
+{% macro duckdb__apply_grants(relation, grant_config, should_revoke=True) -%}
+{%- endmacro %}
+
+{#
+    dbt's grants are table privileges; a role also needs USAGE on the schema to reach
+    a table. Run at the end of every run (`on-run-end`), on the engines with roles.
+#}
+{% macro grant_schema_usage() -%}
+    {{ return(adapter.dispatch('grant_schema_usage', 'sales_insights')()) }}
+{%- endmacro %}
+
+{% macro default__grant_schema_usage() -%}
+    select 1 as no_schema_grants_needed
+{%- endmacro %}
+
+{% macro postgres__grant_schema_usage() -%}
+    {%- set analyst_role = env_var('SALES_INSIGHTS_ANALYST_ROLE', 'sales_insights_analyst') -%}
+    {% for schema in ['core', 'sales', 'inventory'] %}
+    create schema if not exists {{ var('schema_prefix', '') }}{{ schema }};
+    grant usage on schema {{ var('schema_prefix', '') }}{{ schema }} to {{ analyst_role }};
+    {% endfor %}
+    revoke all on schema {{ var('schema_prefix', '') }}restricted from {{ analyst_role }}
 {%- endmacro %}

@@ -1,3 +1,9 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['snapshot_date_key', 'environment']},
+    {'columns': ['product_key']},
+    {'columns': ['warehouse_location_key']},
+])) }}
+
 {#- One row per stock position: snapshot date × environment × warehouse × product.
     Product and supplier are the versions valid on the snapshot date. -#}
 with inventory_positions as (

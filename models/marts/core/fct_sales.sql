@@ -1,3 +1,10 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['order_date_key']},
+    {'columns': ['product_key']},
+    {'columns': ['customer_key']},
+    {'columns': ['ship_to_location_key']},
+])) }}
+
 {#- One row per order line. Every dimension is joined to the version that was valid
     on the order date; a reference the dimension does not know points to its unknown
     member, so no line is ever lost to a join. -#}
