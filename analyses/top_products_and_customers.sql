@@ -50,7 +50,7 @@ customers as (
         'customer' as entity_type,
         top_customers.fiscal_year,
         top_customers.revenue_rank,
-        top_customers.customer_id as entity_id,
+        top_customers.customer_pseudonym as entity_id,
         {{ dbt.concat(['top_customers.customer_segment', "', '", 'top_customers.country']) }}
             as entity_description,
         top_customers.orders,

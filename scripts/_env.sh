@@ -19,6 +19,14 @@ if [ ! -f "$PROJECT_ROOT/profiles.yml" ]; then
     cp "$PROJECT_ROOT/profiles.yml.example" "$PROJECT_ROOT/profiles.yml"
 fi
 
+# The pseudonymization key (at least 32 bytes; set a secret one in production) reaches
+# PostgreSQL sessions through libpq's PGOPTIONS, never through SQL text. DuckDB gets it
+# from its profile (engine_plugins/pseudonymization_key.py holds the same unsafe default).
+pseudonymization_key="${SALES_INSIGHTS_PSEUDONYMIZATION_KEY:-UNSAFE-development-pseudonymization-key-never-use-in-production}"
+pseudonymization_key="${pseudonymization_key//\\/\\\\}"
+export PGOPTIONS="${PGOPTIONS:-} -c sales_insights.pseudonymization_key=${pseudonymization_key// /\\ }"
+unset pseudonymization_key
+
 export PATH="$VENV/bin:$PATH"
 export DBT_PROFILES_DIR="${DBT_PROFILES_DIR:-$PROJECT_ROOT}"
 export DBT_PROJECT_DIR="$PROJECT_ROOT"

@@ -5,7 +5,7 @@
 {{
     config(
         target_schema='snapshots',
-        unique_key='customer_id',
+        unique_key='customer_pseudonym',
         strategy='check',
         check_cols=['customer_segment', 'customer_age_band', 'country', 'region'],
         invalidate_hard_deletes=true,
@@ -13,7 +13,7 @@
 }}
 
 select
-    customer_id,
+    customer_pseudonym,
     customer_segment,
     customer_age_band,
     country,

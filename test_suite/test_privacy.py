@@ -1,5 +1,12 @@
-"""Personal data stays in one restricted place."""
-from conftest import query
+"""Personal data stays in one restricted place; customers are known by keyed pseudonyms."""
+import hashlib
+import hmac
+import os
+import re
+
+import yaml
+
+from conftest import PROFILES_DIR, VENV_BIN, Warehouse, query, run
 
 PERSONAL_COLUMNS = {
     "customer_name", "customer_email", "customer_phone", "customer_birth_date",
@@ -61,3 +68,100 @@ def test_nothing_downstream_reads_the_restricted_model(warehouse):
         and node["resource_type"] == "model"
     ]
     assert not readers, readers
+
+
+# --- Keyed pseudonyms -------------------------------------------------------------------
+
+DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
+
+
+def _key() -> bytes:
+    return os.environ.get("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", DEVELOPMENT_KEY).encode()
+
+
+def test_pseudonyms_are_hmac_sha256_of_the_customer_number_under_the_key(db):
+    """Checked with Python's own hmac module, independently of the SQL implementation."""
+    pairs = query(
+        db,
+        "select customer_id, customer_pseudonym from restricted.pii_data_subjects "
+        "where data_subject_type = 'customer'",
+    )
+    assert len(pairs) > 1000
+    wrong = [
+        (customer_id, pseudonym)
+        for customer_id, pseudonym in pairs
+        if pseudonym != hmac.new(_key(), customer_id.encode(), hashlib.sha256).hexdigest()
+    ]
+    assert not wrong, wrong[:5]
+
+
+def test_the_warehouse_knows_customers_only_by_their_pseudonym(db):
+    known = {p for (p,) in query(db, "select customer_pseudonym from restricted.pii_data_subjects")}
+    in_dimension = {p for (p,) in query(db, "select customer_pseudonym from core.dim_customer where customer_key <> '-1'")}
+    assert in_dimension and in_dimension <= known
+    assert all(re.fullmatch(r"[0-9a-f]{64}", p) for p in in_dimension)
+
+
+def test_no_customer_number_outside_the_raw_and_restricted_schemas(db):
+    customer_numbers = {c for (c,) in query(db, "select customer_id from restricted.pii_data_subjects where customer_id is not null")}
+    text_columns = query(
+        db,
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type = 'VARCHAR' and table_schema not in ('raw', 'restricted')",
+    )
+    leaks = []
+    for schema, table, column in text_columns:
+        values = {v for (v,) in query(db, f'select distinct "{column}" from "{schema}"."{table}"')}
+        found = values & customer_numbers
+        if found:
+            leaks.append((schema, table, column, sorted(found)[:3]))
+    assert not leaks, leaks
+
+
+def test_the_key_never_appears_in_what_dbt_keeps(warehouse):
+    key = _key().decode()
+    for folder in (warehouse.target_dir, warehouse.root / "logs"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert key not in path.read_text(errors="ignore"), path
+
+
+def _production_build(tmp_path, key: str | None):
+    """Build the sales order lines on a copy of the shipped profile whose target is 'prod'."""
+    profiles = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text())
+    outputs = profiles["sales_insights"]["outputs"]
+    outputs["prod"] = dict(outputs["duckdb"])
+    profiles_dir = tmp_path / "profiles"
+    profiles_dir.mkdir()
+    (profiles_dir / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    warehouse = Warehouse(root=tmp_path)
+    env = warehouse.env()
+    env["DBT_PROFILES_DIR"] = str(profiles_dir)
+    env.pop("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", None)
+    if key is not None:
+        env["SALES_INSIGHTS_PSEUDONYMIZATION_KEY"] = key
+    return run(
+        [str(VENV_BIN / "dbt"), "build", "--target", "prod", "--select", "+base_sales_system__sales_order_lines",
+         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
+         "--project-dir", str(warehouse.project_dir), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
+        cwd=warehouse.project_dir, env=env,
+    )
+
+
+def test_a_production_build_refuses_the_unsafe_development_key(tmp_path):
+    result = _production_build(tmp_path, key=None)
+    assert result.returncode != 0
+    assert "production target and SALES_INSIGHTS_PSEUDONYMIZATION_KEY is the unsafe development default" in result.stdout
+    assert "1 of 1 OK created sql table model" not in result.stdout
+
+
+def test_a_production_build_runs_with_a_proper_key(tmp_path):
+    result = _production_build(tmp_path, key="0123456789abcdef0123456789abcdef-a-test-only-key")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_a_key_shorter_than_32_bytes_never_builds(tmp_path):
+    result = _production_build(tmp_path, key="too-short-a-key")
+    assert result.returncode != 0
+    assert "shorter than 32 bytes" in result.stdout

@@ -30,6 +30,25 @@
     end
     $roles$;
     {% endfor %}
+    {#- the pseudonymization key comes from the session (PGOPTIONS), never from SQL text -#}
+    create or replace function {{ target.schema }}.sales_insights_pseudonymization_key() returns text
+    language plpgsql stable as $body$
+    declare
+        key text := current_setting('sales_insights.pseudonymization_key', true);
+    begin
+        if key is null or key = '' then
+            raise exception 'The pseudonymization key is not set: export SALES_INSIGHTS_PSEUDONYMIZATION_KEY and run dbt through scripts/_env.sh, which passes it to the session in PGOPTIONS';
+        end if;
+        return key;
+    end
+    $body$;
+    {#- volatile, or the planner would fold a constant call and raise unconditionally -#}
+    create or replace function {{ target.schema }}.sales_insights_raise(message text) returns text
+    language plpgsql volatile as $body$
+    begin
+        raise exception '%', message;
+    end
+    $body$;
     create or replace function {{ target.schema }}.try_cast_date(value text) returns date
     language plpgsql immutable as $body$
     begin

@@ -16,10 +16,17 @@ suppliers as (
 
 ),
 
+pseudonymization_key as (
+
+    {{ pseudonymization_key_pads() }}
+
+),
+
 customer_versions as (
 
     select
         {{ clean_text('customer_id') }} as customer_id,
+        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
         {{ clean_text('customer_name') }} as full_name,
         lower({{ clean_text('customer_email') }}) as email,
         {{ clean_text('customer_phone') }} as phone,
@@ -35,6 +42,7 @@ customer_versions as (
                 {{ clean_text('order_line_number') }} desc
         ) as recency_rank
     from order_lines
+    cross join pseudonymization_key
     where {{ clean_text('customer_id') }} is not null
 
 ),
@@ -63,6 +71,7 @@ customers as (
         {{ generate_surrogate_key(["'customer'", 'customer_id']) }} as data_subject_id,
         'customer' as data_subject_type,
         customer_id,
+        customer_pseudonym,
         cast(null as {{ dbt.type_string() }}) as supplier_id,
         full_name,
         email,
@@ -81,6 +90,7 @@ supplier_contacts as (
         {{ generate_surrogate_key(["'supplier_contact'", 'supplier_id']) }} as data_subject_id,
         'supplier_contact' as data_subject_type,
         cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as customer_pseudonym,
         supplier_id,
         full_name,
         email,

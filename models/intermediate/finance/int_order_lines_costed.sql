@@ -73,7 +73,7 @@ order_lines_described as (
 
         -- ids
         products.product_id,
-        customers.customer_id,
+        customers.customer_pseudonym,
 
         -- dates
         sales.order_date,
@@ -129,7 +129,7 @@ reference_rates as (
         manufacturing_costs.manufacturing_cost_id is not null as has_manufacturing_cost
     from order_lines_described
     left join post_invoice_deductions
-        on order_lines_described.customer_id = post_invoice_deductions.customer_id
+        on order_lines_described.customer_pseudonym = post_invoice_deductions.customer_pseudonym
         and order_lines_described.fiscal_year = post_invoice_deductions.fiscal_year
     left join freight_costs
         on order_lines_described.country = freight_costs.country
@@ -199,7 +199,7 @@ final as (
 
         -- ids
         order_lines_described.product_id,
-        order_lines_described.customer_id,
+        order_lines_described.customer_pseudonym,
 
         -- dates
         order_lines_described.order_date,

@@ -19,7 +19,7 @@ joined as (
         order_lines.order_id,
         order_lines.order_line_number,
         order_lines.product_id,
-        orders.customer_id,
+        orders.customer_pseudonym,
         orders.store_id,
         orders.carrier_id,
         orders.ship_to_area_id,

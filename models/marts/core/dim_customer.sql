@@ -9,14 +9,14 @@ with customer_versions as (
 versions as (
 
     select
-        {{ generate_surrogate_key(['customer_id', scd_valid_from('customer_id')]) }} as customer_key,
-        customer_id,
+        {{ generate_surrogate_key(['customer_pseudonym', scd_valid_from('customer_pseudonym')]) }} as customer_key,
+        customer_pseudonym,
         customer_segment,
         customer_age_band,
         country,
         region,
         false as is_unknown_member,
-        {{ scd_valid_from('customer_id') }} as valid_from,
+        {{ scd_valid_from('customer_pseudonym') }} as valid_from,
         {{ scd_valid_to() }} as valid_to,
         dbt_valid_to is null as is_current
     from customer_versions
@@ -27,7 +27,7 @@ unknown_member as (
 
     select
         {{ unknown_member_key() }} as customer_key,
-        'unknown' as customer_id,
+        'unknown' as customer_pseudonym,
         'Unknown' as customer_segment,
         'unknown' as customer_age_band,
         'Unknown' as country,

@@ -90,7 +90,7 @@ joined as (
         and order_lines_at_time.ordered_at >= products.valid_from
         and order_lines_at_time.ordered_at < products.valid_to
     left join customers
-        on order_lines_at_time.customer_id = customers.customer_id
+        on order_lines_at_time.customer_pseudonym = customers.customer_pseudonym
         and order_lines_at_time.ordered_at >= customers.valid_from
         and order_lines_at_time.ordered_at < customers.valid_to
     left join suppliers

@@ -18,7 +18,7 @@ fiscal_years as (
         channel,
         platform,
         count(distinct order_id) as orders,
-        count(distinct customer_id) as customers,
+        count(distinct customer_pseudonym) as customers,
         sum(quantity) as units,
         sum(sales_amount) as revenue
     from order_lines

@@ -21,7 +21,7 @@ monthly as (
         fiscal_year,
         fiscal_quarter,
         count(distinct order_id) as orders,
-        count(distinct customer_id) as customers,
+        count(distinct customer_pseudonym) as customers,
         sum(quantity) as units,
         sum(sales_amount) as revenue,
         case when count(list_price_amount) = count(*) then sum(list_price_amount) end as list_price_amount,

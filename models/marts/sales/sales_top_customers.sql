@@ -1,6 +1,6 @@
 {#- Customers ranked by revenue within each fiscal year. Every customer who bought in
     the year has a row; filter on revenue_rank for a top N. Ranks are row numbers:
-    unique within the year, ties broken by customer_id. Identified by the operational
+    unique within the year, ties broken by customer_pseudonym. Identified by the operational
     customer number only: no names or contact details. -#}
 with order_lines as (
 
@@ -12,14 +12,14 @@ customer_years as (
 
     select
         fiscal_year,
-        customer_id,
+        customer_pseudonym,
         count(distinct order_id) as orders,
         sum(quantity) as units,
         sum(sales_amount) as revenue
     from order_lines
     group by
         fiscal_year,
-        customer_id
+        customer_pseudonym
 
 ),
 
@@ -28,11 +28,11 @@ customer_descriptions_ranked as (
 
     select
         fiscal_year,
-        customer_id,
+        customer_pseudonym,
         customer_segment,
         customer_country,
         row_number() over (
-            partition by fiscal_year, customer_id
+            partition by fiscal_year, customer_pseudonym
             order by order_date desc, order_line_key asc
         ) as recency_rank
     from order_lines
@@ -43,7 +43,7 @@ customer_descriptions as (
 
     select
         fiscal_year,
-        customer_id,
+        customer_pseudonym,
         customer_segment,
         customer_country
     from customer_descriptions_ranked
@@ -55,7 +55,7 @@ joined as (
 
     select
         customer_years.fiscal_year,
-        customer_years.customer_id,
+        customer_years.customer_pseudonym,
         customer_descriptions.customer_segment,
         customer_descriptions.customer_country,
         customer_years.orders,
@@ -64,7 +64,7 @@ joined as (
     from customer_years
     inner join customer_descriptions
         on customer_years.fiscal_year = customer_descriptions.fiscal_year
-        and customer_years.customer_id = customer_descriptions.customer_id
+        and customer_years.customer_pseudonym = customer_descriptions.customer_pseudonym
 
 ),
 
@@ -72,7 +72,7 @@ ranked as (
 
     select
         fiscal_year,
-        customer_id,
+        customer_pseudonym,
         customer_segment,
         customer_country,
         orders,
@@ -80,7 +80,7 @@ ranked as (
         revenue,
         row_number() over (
             partition by fiscal_year
-            order by revenue desc, customer_id asc
+            order by revenue desc, customer_pseudonym asc
         ) as revenue_rank
     from joined
 
@@ -90,9 +90,9 @@ final as (
 
     select
         -- keys
-        {{ generate_surrogate_key(['fiscal_year', 'customer_id']) }} as sales_top_customer_key,
+        {{ generate_surrogate_key(['fiscal_year', 'customer_pseudonym']) }} as sales_top_customer_key,
         fiscal_year,
-        customer_id,
+        customer_pseudonym,
 
         -- customer
         customer_segment,

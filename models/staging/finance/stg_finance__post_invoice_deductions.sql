@@ -9,8 +9,8 @@ renamed as (
 
     select
         -- ids
-        {{ generate_surrogate_key(['customer_id', 'fiscal_year']) }} as post_invoice_deduction_id,
-        customer_id,
+        {{ generate_surrogate_key(['customer_pseudonym', 'fiscal_year']) }} as post_invoice_deduction_id,
+        customer_pseudonym,
 
         -- numerics
         fiscal_year,

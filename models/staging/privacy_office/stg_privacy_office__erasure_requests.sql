@@ -9,7 +9,7 @@ renamed as (
 
     select
         -- ids
-        customer_id,
+        customer_pseudonym,
 
         -- timestamps
         requested_at

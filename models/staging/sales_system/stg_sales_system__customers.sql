@@ -12,7 +12,7 @@ ranked_lines as (
     select
         *,
         row_number() over (
-            partition by customer_id
+            partition by customer_pseudonym
             order by
                 order_date desc,
                 coalesce(updated_at, cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})) desc,
@@ -27,7 +27,7 @@ renamed as (
 
     select
         -- ids
-        customer_id,
+        customer_pseudonym,
 
         -- strings
         coalesce(segment, 'Unknown') as customer_segment,

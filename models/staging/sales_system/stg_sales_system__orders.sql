@@ -26,7 +26,7 @@ renamed as (
     select
         -- ids
         order_id,
-        customer_id,
+        customer_pseudonym,
         store_id,
         carrier_id,
         {{ generate_surrogate_key(['country', 'region', 'state_province', 'city']) }} as ship_to_area_id,

@@ -1,3 +1,7 @@
+{#- A table, not a view: pseudonyms are computed once, at build time, where the key is;
+    a view would need the key in every session that reads it. -#}
+{{ config(materialized='table') }}
+
 {%- set landed_columns = ['customer_id', 'fiscal_year', 'deduction_pct'] %}
 
 with source as (
@@ -6,16 +10,22 @@ with source as (
 
 ),
 
+pseudonymization_key as (
+
+    {{ pseudonymization_key_pads() }}
+
+),
+
 parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
         {{ dbt.concat([
-            "coalesce(" ~ clean_text('customer_id') ~ ", '')", "'|'",
+            "coalesce(" ~ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') ~ ", '')", "'|'",
             "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
         ]) }} as record_key,
 
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
         {{ parse_integer('fiscal_year') }} as fiscal_year,
         {{ parse_decimal('deduction_pct', 18, 6) }} as deduction_pct,
 
@@ -30,9 +40,10 @@ parsed as (
                 or {{ parse_decimal('deduction_pct', 18, 6) }} > 1 then 'deduction_pct_out_of_range'
         end as invalid_reason
     from source
+    cross join pseudonymization_key
 
 ),
 
-{{ assign_quarantine_reason('parsed', ['customer_id', 'fiscal_year'], none, 'conflicting_duplicate_key') }}
+{{ assign_quarantine_reason('parsed', ['customer_pseudonym', 'fiscal_year'], none, 'conflicting_duplicate_key') }}
 
 select * from deduplicated

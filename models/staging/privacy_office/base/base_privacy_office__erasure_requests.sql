@@ -1,3 +1,7 @@
+{#- A table, not a view: pseudonyms are computed once, at build time, where the key is;
+    a view would need the key in every session that reads it. -#}
+{{ config(materialized='table') }}
+
 {%- set landed_columns = ['customer_id', 'requested_at'] %}
 
 with source as (
@@ -6,13 +10,19 @@ with source as (
 
 ),
 
+pseudonymization_key as (
+
+    {{ pseudonymization_key_pads() }}
+
+),
+
 parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        coalesce({{ clean_text('customer_id') }}, '') as record_key,
+        coalesce({{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }}, '') as record_key,
 
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
         {{ parse_timestamp('requested_at') }} as requested_at,
 
         case
@@ -21,10 +31,11 @@ parsed as (
             when {{ parse_timestamp('requested_at') }} is null then 'unparsable_requested_at'
         end as invalid_reason
     from source
+    cross join pseudonymization_key
 
 ),
 
 {#- one request per customer is enough: repeats are set aside -#}
-{{ assign_quarantine_reason('parsed', ['customer_id'], none, 'repeated_request') }}
+{{ assign_quarantine_reason('parsed', ['customer_pseudonym'], none, 'repeated_request') }}
 
 select * from deduplicated

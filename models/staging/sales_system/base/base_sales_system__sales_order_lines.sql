@@ -15,6 +15,12 @@ with source as (
 
 ),
 
+pseudonymization_key as (
+
+    {{ pseudonymization_key_pads() }}
+
+),
+
 parsed as (
 
     select
@@ -27,7 +33,7 @@ parsed as (
         -- ids
         {{ clean_text('order_id') }} as order_id,
         {{ parse_integer('order_line_number') }} as order_line_number,
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('carrier_id') }} as carrier_id,
         {{ clean_text('store_id') }} as store_id,
@@ -93,6 +99,7 @@ parsed as (
             when {{ is_unparsable('updated_at', parse_timestamp('updated_at')) }} then 'unparsable_updated_at'
         end as invalid_reason
     from source
+    cross join pseudonymization_key
 
 ),
 
@@ -108,7 +115,7 @@ final as (
 
         order_id,
         order_line_number,
-        customer_id,
+        customer_pseudonym,
         product_id,
         carrier_id,
         store_id,
