@@ -9,6 +9,7 @@
         strategy='check',
         check_cols=['customer_segment', 'customer_age_band', 'country', 'region'],
         invalidate_hard_deletes=true,
+        post_hook="{{ purge_erased_customers(this) }}",
     )
 }}
 

@@ -24,3 +24,9 @@
 {% macro unknown_member_key() -%}
     '-1'
 {%- endmacro %}
+
+{#- The dimension member of customers erased under GDPR article 17: their facts stay in
+    the totals but point here, so nothing links them to a person or to each other. -#}
+{% macro erased_member_key() -%}
+    '-2'
+{%- endmacro %}

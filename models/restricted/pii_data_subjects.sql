@@ -22,6 +22,12 @@ pseudonymization_key as (
 
 ),
 
+erased_customers as (
+
+    {{ erased_customer_numbers() }}
+
+),
+
 customer_versions as (
 
     select
@@ -43,7 +49,12 @@ customer_versions as (
         ) as recency_rank
     from order_lines
     cross join pseudonymization_key
-    where {{ clean_text('customer_id') }} is not null
+    left join erased_customers
+        on {{ clean_text('customer_id') }} = erased_customers.erased_customer_id
+    where
+        {{ clean_text('customer_id') }} is not null
+        -- erased customers (GDPR article 17) are not kept, not even here
+        and erased_customers.erased_customer_id is null
 
 ),
 

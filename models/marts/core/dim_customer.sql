@@ -39,11 +39,32 @@ unknown_member as (
 
 ),
 
+erased_member as (
+
+    -- customers erased under GDPR article 17: their sales stay in the totals, attached
+    -- to this one member, so no row links them to a person or to each other
+    select
+        {{ erased_member_key() }} as customer_key,
+        {{ erased_customer_pseudonym() }} as customer_pseudonym,
+        'Unknown' as customer_segment,
+        'unknown' as customer_age_band,
+        'Unknown' as country,
+        'Unknown' as region,
+        -- a known state, not a missing reference: facts join it like any customer
+        false as is_unknown_member,
+        {{ beginning_of_time() }} as valid_from,
+        {{ end_of_time() }} as valid_to,
+        true as is_current
+
+),
+
 final as (
 
     select * from versions
     union all
     select * from unknown_member
+    union all
+    select * from erased_member
 
 )
 

@@ -1,10 +1,12 @@
 {#- Customers ranked by revenue within each fiscal year. Every customer who bought in
     the year has a row; filter on revenue_rank for a top N. Ranks are row numbers:
-    unique within the year, ties broken by customer_pseudonym. Identified by the operational
-    customer number only: no names or contact details. -#}
+    unique within the year, ties broken by customer_pseudonym. Identified by the keyed
+    pseudonym only: no names or contact details. -#}
 with order_lines as (
 
     select * from {{ ref('int_order_lines_costed') }}
+    -- the erased member stands for many people, not for a customer to rank
+    where customer_pseudonym <> {{ erased_customer_pseudonym() }}
 
 ),
 

@@ -9,7 +9,7 @@ renamed as (
 
     select
         -- ids
-        customer_pseudonym,
+        row_fingerprint as erasure_request_id,
 
         -- timestamps
         requested_at

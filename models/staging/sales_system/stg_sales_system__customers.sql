@@ -3,7 +3,10 @@
 with order_lines as (
 
     select * from {{ ref('base_sales_system__sales_order_lines') }}
-    where quarantine_reason is null
+    where
+        quarantine_reason is null
+        -- erased customers have no customer record, only anonymous order lines
+        and customer_pseudonym <> {{ erased_customer_pseudonym() }}
 
 ),
 

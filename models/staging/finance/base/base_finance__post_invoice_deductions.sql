@@ -16,20 +16,27 @@ pseudonymization_key as (
 
 ),
 
+erased_customers as (
+
+    {{ erased_customer_numbers() }}
+
+),
+
 parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
         {{ dbt.concat([
-            "coalesce(" ~ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') ~ ", '')", "'|'",
+            "coalesce(" ~ pseudonymize_customer(clean_text('customer_id'), 'pseudonymization_key', 'erased_customers') ~ ", '')", "'|'",
             "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
         ]) }} as record_key,
 
-        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
+        {{ pseudonymize_customer(clean_text('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
         {{ parse_integer('fiscal_year') }} as fiscal_year,
         {{ parse_decimal('deduction_pct', 18, 6) }} as deduction_pct,
 
         case
+            when erased_customers.erased_customer_id is not null then 'customer_erased'
             when {{ clean_text('customer_id') }} is null then 'missing_customer_id'
             when {{ clean_text('fiscal_year') }} is null then 'missing_fiscal_year'
             when {{ parse_integer('fiscal_year') }} is null then 'unparsable_fiscal_year'
@@ -41,6 +48,8 @@ parsed as (
         end as invalid_reason
     from source
     cross join pseudonymization_key
+    left join erased_customers
+        on {{ clean_text('customer_id') }} = erased_customers.erased_customer_id
 
 ),
 

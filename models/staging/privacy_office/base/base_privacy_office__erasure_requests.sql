@@ -1,8 +1,9 @@
-{#- A table, not a view: pseudonyms are computed once, at build time, where the key is;
-    a view would need the key in every session that reads it. -#}
+{#- The erasure register itself must not single out the people it erases: no customer
+    number and no pseudonym leave this query, and the row fingerprint is keyed (a plain
+    hash of a guessable customer number and a timestamp could be reversed). Erasure
+    itself is applied from the landed requests (macros/privacy/erasure.sql). A table:
+    the keyed fingerprint is computed at build time, where the key is. -#}
 {{ config(materialized='table') }}
-
-{%- set landed_columns = ['customer_id', 'requested_at'] %}
 
 with source as (
 
@@ -19,10 +20,12 @@ pseudonymization_key as (
 parsed as (
 
     select
-        {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        coalesce({{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }}, '') as record_key,
-
-        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
+        {{ pseudonymize(dbt.concat([
+            "coalesce(" ~ clean_text('customer_id') ~ ", '')", "'|'",
+            "coalesce(" ~ clean_text('requested_at') ~ ", '')",
+        ]), 'pseudonymization_key') }} as row_fingerprint,
+        coalesce({{ clean_text('requested_at') }}, '') as record_key,
+        {{ clean_text('customer_id') }} as requested_customer_id,
         {{ parse_timestamp('requested_at') }} as requested_at,
 
         case
@@ -36,6 +39,20 @@ parsed as (
 ),
 
 {#- one request per customer is enough: repeats are set aside -#}
-{{ assign_quarantine_reason('parsed', ['customer_pseudonym'], none, 'repeated_request') }}
+{{ assign_quarantine_reason('parsed', ['requested_customer_id'], none, 'repeated_request') }},
 
-select * from deduplicated
+final as (
+
+    select
+        row_fingerprint,
+        fingerprint_occurrence,
+        record_key,
+        requested_at,
+        invalid_reason,
+        version_rank,
+        quarantine_reason
+    from deduplicated
+
+)
+
+select * from final

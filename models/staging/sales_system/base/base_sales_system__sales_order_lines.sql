@@ -21,6 +21,12 @@ pseudonymization_key as (
 
 ),
 
+erased_customers as (
+
+    {{ erased_customer_numbers() }}
+
+),
+
 parsed as (
 
     select
@@ -33,7 +39,7 @@ parsed as (
         -- ids
         {{ clean_text('order_id') }} as order_id,
         {{ parse_integer('order_line_number') }} as order_line_number,
-        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
+        {{ pseudonymize_customer(clean_text('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('carrier_id') }} as carrier_id,
         {{ clean_text('store_id') }} as store_id,
@@ -100,6 +106,8 @@ parsed as (
         end as invalid_reason
     from source
     cross join pseudonymization_key
+    left join erased_customers
+        on {{ clean_text('customer_id') }} = erased_customers.erased_customer_id
 
 ),
 

@@ -1,0 +1,43 @@
+{#
+    Right to erasure (GDPR article 17). The warehouse keeps no list of erased people: at
+    every build it reads the privacy office's landed requests and applies them where a
+    customer number enters the warehouse (the base models and the restricted model), so
+    nothing downstream ever holds an erased customer's number or pseudonym. Every
+    request that names a customer is honoured, even one set aside for an unparsable
+    timestamp: erasing is the safe side.
+#}
+
+{#- The customer numbers to erase, one row each (a CTE body). -#}
+{% macro erased_customer_numbers() -%}
+    select distinct {{ clean_text('customer_id') }} as erased_customer_id
+    from {{ raw_source('privacy_office', 'erasure_requests') }}
+    where {{ clean_text('customer_id') }} is not null
+{%- endmacro %}
+
+{#- What an erased customer's pseudonym becomes: one shared value, the erased member. -#}
+{% macro erased_customer_pseudonym() -%}
+    'erased'
+{%- endmacro %}
+
+{#- The customer's pseudonym, or the shared erased value when the customer asked to be
+    erased; `erased_relation` is the left-joined erased_customer_numbers(). -#}
+{% macro pseudonymize_customer(customer_number, key_pads_relation, erased_relation) -%}
+    case
+        when {{ erased_relation }}.erased_customer_id is not null then {{ erased_customer_pseudonym() }}
+        else {{ pseudonymize(customer_number, key_pads_relation) }}
+    end
+{%- endmacro %}
+
+{#-
+    A snapshot's history is not rebuilt by dbt, so an erased customer's past versions
+    would survive in it: this post-hook deletes every version whose pseudonym belongs
+    to an erased customer (recomputed from the requests and the key, never stored).
+-#}
+{% macro purge_erased_customers(relation, pseudonym_column='customer_pseudonym') -%}
+    delete from {{ relation }}
+    where {{ pseudonym_column }} in (
+        select {{ pseudonymize('erased_customers.erased_customer_id', 'pseudonymization_key') }}
+        from ({{ erased_customer_numbers() }}) as erased_customers
+        cross join ({{ pseudonymization_key_pads() }}) as pseudonymization_key
+    )
+{%- endmacro %}

@@ -1,0 +1,3 @@
+from subject_access.access import main
+
+raise SystemExit(main())
