@@ -183,3 +183,87 @@
     {%- endfor -%}
     {{ dbt.concat(parts) }}
 {%- endmacro %}
+
+{#
+    Secondary suppression for a two-dimensional table with margins (per `group`, e.g.
+    month: rows × columns, plus the total row and column), by the hypercube method.
+    Suppressing one more cell per line is not enough in two dimensions: chains of
+    lines can still pin a cell down exactly (found by the LP audit in the test suite).
+    Instead every primary cell gets a rectangle of suppressed cells, (i, j), (i, j'),
+    (i', j), (i', j') in the grid with margins, the cheapest one (smallest value newly
+    suppressed) not using the group's grand total (which a linked table publishes).
+    Adding +e to two opposite corners and -e to the other two leaves every published
+    value unchanged, so no combination of published values can determine the cell.
+    Input: `input_cte` with `columns`, `is_suppressed`, `cost`; output `output_cte`.
+#}
+{% macro sdc_hypercube_suppression(input_cte, output_cte, columns, group, row_column, column_column, row_total, column_total) -%}
+{%- set cell = group + [row_column, column_column] -%}
+{%- set group_match = [] -%}
+hypercube_rectangles as (
+
+    select
+        {%- for column in cell %}
+        target.{{ column }},
+        {%- endfor %}
+        same_row.{{ column_column }} as other_column,
+        same_column.{{ row_column }} as other_row,
+        row_number() over (
+            partition by {% for column in cell %}target.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+            order by
+                (case when same_row.is_suppressed then 0 else same_row.cost end)
+                + (case when same_column.is_suppressed then 0 else same_column.cost end)
+                + (case when opposite.is_suppressed then 0 else opposite.cost end),
+                same_column.{{ row_column }},
+                same_row.{{ column_column }}
+        ) as rectangle_rank
+    from {{ input_cte }} as target
+    inner join {{ input_cte }} as same_row
+        on {% for column in group %}target.{{ column }} = same_row.{{ column }} and {% endfor -%}
+        target.{{ row_column }} = same_row.{{ row_column }}
+        and target.{{ column_column }} <> same_row.{{ column_column }}
+    inner join {{ input_cte }} as same_column
+        on {% for column in group %}target.{{ column }} = same_column.{{ column }} and {% endfor -%}
+        target.{{ column_column }} = same_column.{{ column_column }}
+        and target.{{ row_column }} <> same_column.{{ row_column }}
+    inner join {{ input_cte }} as opposite
+        on {% for column in group %}target.{{ column }} = opposite.{{ column }} and {% endfor -%}
+        same_column.{{ row_column }} = opposite.{{ row_column }}
+        and same_row.{{ column_column }} = opposite.{{ column_column }}
+    where target.is_suppressed
+        {%- for alias in ['same_row', 'same_column', 'opposite'] %}
+        and not ({{ alias }}.{{ row_column }} = '{{ row_total }}' and {{ alias }}.{{ column_column }} = '{{ column_total }}')
+        {%- endfor %}
+
+),
+
+hypercube_cells as (
+
+    {%- for corner in [('other_row', column_column), (row_column, 'other_column'), ('other_row', 'other_column')] %}
+    {% if not loop.first %}union{% endif %}
+    select
+        {%- for column in group %}
+        {{ column }},
+        {%- endfor %}
+        {{ corner[0] }} as {{ row_column }},
+        {{ corner[1] }} as {{ column_column }}
+    from hypercube_rectangles
+    where rectangle_rank = 1
+    {%- endfor %}
+
+),
+
+{{ output_cte }} as (
+
+    select
+        {%- for column in columns %}
+        suppression_input.{{ column }},
+        {%- endfor %}
+        suppression_input.is_suppressed or hypercube_cells.{{ row_column }} is not null as is_suppressed,
+        suppression_input.is_margin,
+        suppression_input.cost
+    from {{ input_cte }} as suppression_input
+    left join hypercube_cells
+        on {% for column in cell %}{% if not loop.first %} and {% endif %}suppression_input.{{ column }} = hypercube_cells.{{ column }}{% endfor %}
+
+)
+{%- endmacro %}

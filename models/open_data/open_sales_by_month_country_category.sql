@@ -3,7 +3,7 @@
     control (macros/open_data/disclosure_control.sql): a cell is published only when at
     least `open_data_min_customers` customers contribute to it and no one or two of them
     dominate its revenue; secondary suppression protects the suppressed cells from
-    subtraction along every row and column of the month's table. -#}
+    subtraction or any combination of the month's rows and columns (hypercube method). -#}
 with contributions as (
 
     select * from {{ ref('sdc_sales_contributions_by_month_country_category') }}
@@ -56,12 +56,27 @@ suppression_input as (
 
 ),
 
-{{ sdc_secondary_suppression(
+{{ sdc_hypercube_suppression(
     'suppression_input',
+    'hypercube_resolved',
+    ['month_start_date', 'country', 'category', 'customers', 'orders', 'units', 'revenue',
+     'primary_suppression_reason'],
+    group=['month_start_date'],
+    row_column='country',
+    column_column='category',
+    row_total='All countries',
+    column_total='All categories',
+) }},
+
+{#- the hypercubes already leave no line with a single suppressed cell; this pass is a
+    safety net that the suppression_pattern test would otherwise catch -#}
+{{ sdc_secondary_suppression(
+    'hypercube_resolved',
     'suppression_resolved',
     ['month_start_date', 'country', 'category', 'customers', 'orders', 'units', 'revenue',
      'primary_suppression_reason'],
     [['month_start_date', 'country'], ['month_start_date', 'category']],
+    rounds=2,
 ) }},
 
 final as (
