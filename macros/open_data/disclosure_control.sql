@@ -107,7 +107,7 @@
 
 {#
     Secondary suppression: CTEs that take `input_cte` (its `columns`, a boolean
-    `is_suppressed`, a boolean `is_margin` and the numeric `cost`) and, in each line
+    `is_suppressed`, a boolean `is_margin` and the numeric `suppression_cost`) and, in each line
     (a list of columns whose values fix the line: every cell of a line adds up to the
     line's margin, which is a member of the line), suppress one more cell wherever a
     line holds exactly one suppressed cell: the cheapest (smallest cost) published
@@ -129,7 +129,7 @@
         {{ columns | join(',\n        ') }},
         is_suppressed,
         is_margin,
-        cost,
+        suppression_cost,
         sum(case when is_suppressed then 1 else 0 end) over (
             partition by {{ line | join(', ') }}
         ) as suppressed_in_line,
@@ -138,7 +138,7 @@
             order by
                 case when is_suppressed then 1 else 0 end,
                 case when is_margin then 1 else 0 end,
-                cost,
+                suppression_cost,
                 {{ columns | join(', ') }}
         ) as candidate_rank
     from {{ ns.previous }}
@@ -151,7 +151,7 @@
         {{ columns | join(',\n        ') }},
         is_suppressed or (suppressed_in_line = 1 and candidate_rank = 1) as is_suppressed,
         is_margin,
-        cost
+        suppression_cost
     from {{ step }}_ranked
 
 ){% if not is_last %},{% endif %}
@@ -194,7 +194,7 @@
     suppressed) not using the group's grand total (which a linked table publishes).
     Adding +e to two opposite corners and -e to the other two leaves every published
     value unchanged, so no combination of published values can determine the cell.
-    Input: `input_cte` with `columns`, `is_suppressed`, `cost`; output `output_cte`.
+    Input: `input_cte` with `columns`, `is_suppressed`, `suppression_cost`; output `output_cte`.
 #}
 {% macro sdc_hypercube_suppression(input_cte, output_cte, columns, group, row_column, column_column, row_total, column_total) -%}
 {%- set cell = group + [row_column, column_column] -%}
@@ -210,9 +210,9 @@ hypercube_rectangles as (
         row_number() over (
             partition by {% for column in cell %}target.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
             order by
-                (case when same_row.is_suppressed then 0 else same_row.cost end)
-                + (case when same_column.is_suppressed then 0 else same_column.cost end)
-                + (case when opposite.is_suppressed then 0 else opposite.cost end),
+                (case when same_row.is_suppressed then 0 else same_row.suppression_cost end)
+                + (case when same_column.is_suppressed then 0 else same_column.suppression_cost end)
+                + (case when opposite.is_suppressed then 0 else opposite.suppression_cost end),
                 same_column.{{ row_column }},
                 same_row.{{ column_column }}
         ) as rectangle_rank
@@ -260,7 +260,7 @@ hypercube_cells as (
         {%- endfor %}
         suppression_input.is_suppressed or hypercube_cells.{{ row_column }} is not null as is_suppressed,
         suppression_input.is_margin,
-        suppression_input.cost
+        suppression_input.suppression_cost
     from {{ input_cte }} as suppression_input
     left join hypercube_cells
         on {% for column in cell %}{% if not loop.first %} and {% endif %}suppression_input.{{ column }} = hypercube_cells.{{ column }}{% endfor %}

@@ -34,7 +34,7 @@ suppression_input as (
             'contributing_units', sdc_parameter('open_data_min_customers')
         ) }} is not null as is_suppressed,
         ship_mode = 'All ship modes' as is_margin,
-        shipped_order_lines as cost
+        shipped_order_lines as suppression_cost
     from cell_statistics
 
 ),

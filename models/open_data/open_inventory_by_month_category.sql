@@ -27,12 +27,12 @@ supplier_contributions as (
 
 ),
 
-warehouses as (
+warehouses_per_cell as (
 
     select
         month_start_date,
         category,
-        count(distinct warehouse_identity) as warehouses
+        count(distinct warehouse_identity) as warehouse_count
     from contributions
     group by
         month_start_date,
@@ -55,16 +55,16 @@ cell_statistics as (
 
     select
         supplier_statistics.*,
-        warehouses.warehouses,
+        warehouses_per_cell.warehouse_count,
         case
-            when warehouses.warehouses < supplier_statistics.contributing_units
-                then warehouses.warehouses
+            when warehouses_per_cell.warehouse_count < supplier_statistics.contributing_units
+                then warehouses_per_cell.warehouse_count
             else supplier_statistics.contributing_units
         end as fewest_contributing_units
     from supplier_statistics
-    inner join warehouses
-        on supplier_statistics.month_start_date = warehouses.month_start_date
-        and supplier_statistics.category = warehouses.category
+    inner join warehouses_per_cell
+        on supplier_statistics.month_start_date = warehouses_per_cell.month_start_date
+        and supplier_statistics.category = warehouses_per_cell.category
 
 ),
 
@@ -73,8 +73,8 @@ suppression_input as (
     select
         month_start_date,
         category,
-        contributing_units as suppliers,
-        warehouses,
+        contributing_units as supplier_count,
+        warehouse_count,
         positions,
         stock_out_positions,
         units_available,
@@ -86,7 +86,7 @@ suppression_input as (
             'fewest_contributing_units', sdc_parameter('open_data_min_contributing_units')
         ) }} is not null as is_suppressed,
         category = 'All categories' as is_margin,
-        stock_value as cost
+        stock_value as suppression_cost
     from cell_statistics
 
 ),
@@ -94,7 +94,7 @@ suppression_input as (
 {{ sdc_secondary_suppression(
     'suppression_input',
     'suppression_resolved',
-    ['month_start_date', 'category', 'suppliers', 'warehouses', 'positions',
+    ['month_start_date', 'category', 'supplier_count', 'warehouse_count', 'positions',
      'stock_out_positions', 'units_available', 'stock_value', 'primary_suppression_reason'],
     [['month_start_date']],
     rounds=1,
@@ -112,8 +112,8 @@ final as (
         {{ sdc_suppression_status() }} as suppression_status,
 
         -- measures (null when suppressed)
-        cast({{ sdc_published('suppliers') }} as {{ dbt.type_bigint() }}) as suppliers,
-        cast({{ sdc_published('warehouses') }} as {{ dbt.type_bigint() }}) as warehouses,
+        cast({{ sdc_published('supplier_count') }} as {{ dbt.type_bigint() }}) as supplier_count,
+        cast({{ sdc_published('warehouse_count') }} as {{ dbt.type_bigint() }}) as warehouse_count,
         cast({{ sdc_published('positions') }} as {{ dbt.type_bigint() }}) as stock_positions,
         cast({{ sdc_published('stock_out_positions') }} as {{ dbt.type_bigint() }}) as stock_out_positions,
         cast({{ sdc_published(divide_by_count('stock_out_positions', 'positions', 4)) }} as decimal(9, 4))

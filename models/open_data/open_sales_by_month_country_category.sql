@@ -51,7 +51,7 @@ suppression_input as (
         primary_suppression_reason,
         primary_suppression_reason is not null as is_suppressed,
         country = 'All countries' or category = 'All categories' as is_margin,
-        revenue as cost
+        revenue as suppression_cost
     from primary_suppression
 
 ),

@@ -39,7 +39,7 @@ suppression_input as (
             'contributing_units', sdc_parameter('open_data_min_customers')
         ) }} is not null as is_suppressed,
         false as is_margin,
-        revenue as cost
+        revenue as suppression_cost
     from cell_statistics
 
 ),
