@@ -18,7 +18,7 @@ POSTGRES = dict(
     password=os.environ.get("DBT_POSTGRES_PASSWORD", ""),
 )
 TEST_DATABASE = "sales_insights_test"
-COMPARED_SCHEMAS = ("core", "sales", "inventory")
+COMPARED_SCHEMAS = ("core", "sales", "inventory", "open_data")
 
 
 def _unavailable(engine, reason):
@@ -136,3 +136,19 @@ def test_postgres_facts_have_their_documented_indexes(postgres_warehouse):
         ("fct_inventory", "snapshot_date_key, environment"), ("fct_inventory", "product_key"),
     ]:
         assert any(table == expected[0] and expected[1] in columns for table, columns in indexed), (expected, indexed)
+
+
+def test_postgres_public_role_reads_open_data_and_nothing_else(postgres_warehouse):
+    import psycopg2
+
+    assert postgres_warehouse.build_result.returncode == 0
+    connection = _postgres_connection(TEST_DATABASE)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("set role sales_insights_public")
+        cursor.execute("select count(*) from open_data.open_sales_by_month_country_category")
+        assert cursor.fetchone()[0] > 0
+        for table in ("disclosure_control.sdc_sales_contributions_by_month_country_category", "core.fct_sales"):
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cursor.execute(f"select count(*) from {table}")
+    connection.close()

@@ -93,5 +93,9 @@
     create schema if not exists {{ var('schema_prefix', '') }}{{ schema }};
     grant usage on schema {{ var('schema_prefix', '') }}{{ schema }} to {{ analyst_role }};
     {% endfor %}
-    revoke all on schema {{ var('schema_prefix', '') }}restricted from {{ analyst_role }}
+    revoke all on schema {{ var('schema_prefix', '') }}restricted from {{ analyst_role }};
+    {#- the public reads the open-data schema, and nothing else -#}
+    {%- set public_role = env_var('SALES_INSIGHTS_PUBLIC_ROLE', 'sales_insights_public') %}
+    create schema if not exists {{ var('schema_prefix', '') }}open_data;
+    grant usage on schema {{ var('schema_prefix', '') }}open_data to {{ public_role }}
 {%- endmacro %}

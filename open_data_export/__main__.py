@@ -1,0 +1,3 @@
+from open_data_export.export import main
+
+raise SystemExit(main())

@@ -1,0 +1,325 @@
+"""Export every open_data table of the warehouse as a validated, documented package.
+
+    python -m open_data_export --manifest target/manifest.json --out build/open_data
+
+Reads the tables from the target the warehouse was built on (DuckDB file by default,
+PostgreSQL with --target postgres and the DBT_POSTGRES_* variables), and takes every
+description, unit and primary key from dbt's manifest, so the package says what the
+dbt docs say.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MISSING_VALUE = "c"  # "confidential": the declared label of a suppressed cell
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+PUBLISHER = "Sales Insights"
+ACCESS_URL = os.environ.get("SALES_INSIGHTS_OPEN_DATA_URL", "https://open-data.sales-insights.invalid/")
+
+
+def frictionless_type(data_type: str) -> str:
+    data_type = data_type.lower()
+    if data_type.startswith(("decimal", "numeric")):
+        return "number"
+    if data_type in {"integer", "bigint", "int", "smallint"}:
+        return "integer"
+    if data_type == "date":
+        return "date"
+    if data_type == "boolean":
+        return "boolean"
+    return "string"
+
+
+def open_data_models(manifest: dict) -> list[dict]:
+    models = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("meta", {}).get("open_data")
+    ]
+    return sorted(models, key=lambda node: node["name"])
+
+
+def git_revision() -> str:
+    try:
+        revision = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        return revision + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+class Warehouse:
+    """Reads a table from the target the warehouse was built on."""
+
+    def __init__(self, target: str, duckdb_path: str):
+        self.target = target
+        if target == "duckdb":
+            self.connection = duckdb.connect(duckdb_path, read_only=True)
+        elif target == "postgres":
+            import psycopg2
+
+            self.connection = psycopg2.connect(
+                host=os.environ.get("DBT_POSTGRES_HOST", "127.0.0.1"),
+                port=int(os.environ.get("DBT_POSTGRES_PORT", "5432")),
+                user=os.environ.get("DBT_POSTGRES_USER", "postgres"),
+                password=os.environ.get("DBT_POSTGRES_PASSWORD", ""),
+                dbname=os.environ.get("DBT_POSTGRES_DBNAME", "test"),
+            )
+        else:
+            raise SystemExit(f"unsupported target {target!r}: duckdb or postgres")
+
+    def rows(self, schema: str, table: str, columns: list[str], order_by: list[str]) -> list[tuple]:
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        order = ", ".join(f'"{c}"' for c in order_by)
+        sql = f'select {quoted} from "{schema}"."{table}" order by {order}'
+        if self.target == "duckdb":
+            return self.connection.execute(sql).fetchall()
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return MISSING_VALUE
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_parquet(path: Path, columns: list[dict], rows: list[tuple]) -> None:
+    """Parquet with the warehouse's types (decimals stay decimals), written by DuckDB."""
+    connection = duckdb.connect()
+    definition = ", ".join(f'"{c["name"]}" {c["data_type"]}' for c in columns)
+    connection.execute(f"create table export ({definition})")
+    if rows:
+        placeholders = ", ".join("?" for _ in columns)
+        connection.executemany(f"insert into export values ({placeholders})", [list(r) for r in rows])
+    connection.execute(f"copy export to '{path}' (format parquet)")
+    connection.close()
+
+
+def field_for(column: dict) -> dict:
+    meta = column.get("meta", {})
+    field = {
+        "name": column["name"],
+        "type": frictionless_type(column["data_type"]),
+        "description": " ".join(column["description"].split()),
+    }
+    if field["type"] == "date":
+        field["format"] = "%Y-%m-%d"
+    if meta.get("unit"):
+        field["unit"] = meta["unit"]
+    constraints = {}
+    if any(c.get("type") == "not_null" for c in column.get("constraints", [])):
+        constraints["required"] = True
+    if meta.get("count"):
+        constraints["minimum"] = 0
+    if column["name"] == "suppression_status":
+        constraints["enum"] = ["published", "primary", "secondary"]
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def export(manifest_path: Path, out: Path, target: str, duckdb_path: str) -> dict:
+    manifest = json.loads(manifest_path.read_text())
+    models = open_data_models(manifest)
+    if not models:
+        raise SystemExit("no open_data model in the manifest")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / "data").mkdir()
+
+    warehouse = Warehouse(target, duckdb_path)
+    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    revision = git_revision()
+    resources, distributions, quality = [], [], {}
+    try:
+        for model in models:
+            name = model["name"]
+            columns = list(model["columns"].values())
+            column_names = [c["name"] for c in columns]
+            primary_key = model["config"]["meta"]["primary_key"]
+            rows = warehouse.rows(model["schema"], model["alias"], column_names, primary_key)
+
+            csv_path = out / "data" / f"{name}.csv"
+            with csv_path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(column_names)
+                writer.writerows([csv_value(v) for v in row] for row in rows)
+            parquet_path = out / "data" / f"{name}.parquet"
+            write_parquet(parquet_path, columns, rows)
+
+            description = " ".join(model["description"].split())
+            csv_hash, parquet_hash = sha256(csv_path), sha256(parquet_path)
+            resources.append({
+                "name": name,
+                "title": name.replace("_", " ").capitalize(),
+                "description": description,
+                "path": f"data/{name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": csv_path.stat().st_size,
+                "hash": f"sha256:{csv_hash}",
+                "licenses": [LICENSE],
+                "schema": {
+                    "fields": [field_for(c) for c in columns],
+                    "primaryKey": primary_key,
+                    "missingValues": [MISSING_VALUE],
+                },
+            })
+            for path, media_type, file_format, checksum in [
+                (csv_path, "text/csv", "CSV", csv_hash),
+                (parquet_path, "application/vnd.apache.parquet", "PARQUET", parquet_hash),
+            ]:
+                distributions.append({
+                    "@type": "dcat:Distribution",
+                    "dct:title": f"{name} ({file_format})",
+                    "dct:description": description,
+                    "dcat:accessURL": ACCESS_URL,
+                    "dcat:downloadURL": ACCESS_URL + f"data/{path.name}",
+                    "dct:license": LICENSE["path"],
+                    "dct:format": f"http://publications.europa.eu/resource/authority/file-type/{file_format}",
+                    "dcat:mediaType": media_type,
+                    "dcat:byteSize": path.stat().st_size,
+                    "spdx:checksum": {
+                        "@type": "spdx:Checksum",
+                        "spdx:algorithm": "spdx:checksumAlgorithm_sha256",
+                        "spdx:checksumValue": checksum,
+                    },
+                })
+            status_index = column_names.index("suppression_status")
+            statuses = [row[status_index] for row in rows]
+            quality[name] = {
+                "rows": len(rows),
+                "published_cells": statuses.count("published"),
+                "primary_suppressed_cells": statuses.count("primary"),
+                "secondary_suppressed_cells": statuses.count("secondary"),
+                "suppressed_share": round((len(rows) - statuses.count("published")) / len(rows), 4) if rows else None,
+                "suppressed_cells_with_a_value": sum(
+                    1 for row in rows
+                    if row[status_index] != "published"
+                    and any(v is not None for i, v in enumerate(row) if i != status_index and column_names[i] not in primary_key
+                            and column_names[i] != "aggregation_level")
+                ),
+            }
+    finally:
+        warehouse.close()
+
+    version = manifest.get("metadata", {}).get("project_version") or "0.1.0"
+    package = {
+        "name": "sales-insights-open-data",
+        "title": "Sales Insights open data: sales, stock availability and delivery lead times",
+        "description": (
+            "Aggregated, anonymous statistics of a company's sales, stock availability and delivery "
+            "lead times, under statistical disclosure control (threshold, dominance and p % rules, "
+            f"secondary suppression). Suppressed cells are the missing value '{MISSING_VALUE}' with a "
+            "suppression_status column saying why. See METHODOLOGY.md."
+        ),
+        "version": version,
+        "created": created,
+        "licenses": [LICENSE],
+        "keywords": ["sales", "inventory", "delivery", "open data", "statistical disclosure control"],
+        "contributors": [{"title": PUBLISHER, "role": "publisher"}],
+        "sources": [{
+            "title": "Sales Insights warehouse (dbt project sales_insights)",
+            "path": ACCESS_URL,
+            "description": f"Built by dbt from the company's sales and inventory exports; git revision {revision}; "
+                           f"exported from the {target} target on {created}.",
+        }],
+        "resources": resources,
+    }
+    (out / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+
+    catalog = {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "spdx": "http://spdx.org/rdf/terms#",
+        },
+        "@type": "dcat:Dataset",
+        "dct:title": package["title"],
+        "dct:description": package["description"],
+        "dct:publisher": PUBLISHER,
+        "dct:issued": created,
+        "owl:versionInfo": version,
+        "dct:license": LICENSE["path"],
+        "dcat:landingPage": ACCESS_URL,
+        "dct:provenance": package["sources"][0]["description"],
+        "dcat:distribution": distributions,
+    }
+    (out / "dcat.jsonld").write_text(json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
+    shutil.copy(Path(__file__).with_name("METHODOLOGY.md"), out / "METHODOLOGY.md")
+
+    report = {"created": created, "git_revision": revision, "target": target, "tables": quality}
+    report["frictionless"] = validate(out / "datapackage.json")
+    (out / "quality_report.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    checksum_lines = [
+        f"{sha256(path)}  {path.relative_to(out)}"
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.name != "SHA256SUMS"
+    ]
+    (out / "SHA256SUMS").write_text("\n".join(checksum_lines) + "\n")
+    return report
+
+
+def validate(package_path: Path) -> dict:
+    from frictionless import Package
+
+    report = Package(str(package_path)).validate()
+    return {
+        "valid": report.valid,
+        "errors": [error.message for task in report.tasks for error in task.errors][:50],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--manifest", type=Path, default=PROJECT_ROOT / "target" / "manifest.json")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "open_data")
+    parser.add_argument("--target", default=os.environ.get("DBT_TARGET", "duckdb"))
+    parser.add_argument("--duckdb-path", default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "sales_insights.duckdb")))
+    args = parser.parse_args(argv)
+    report = export(args.manifest, args.out, args.target, args.duckdb_path)
+    for name, table in report["tables"].items():
+        print(f"{name}: {table['rows']} rows, {table['published_cells']} published, "
+              f"{table['primary_suppressed_cells']} primary, {table['secondary_suppressed_cells']} secondary")
+    print(f"datapackage valid: {report['frictionless']['valid']} -> {args.out}")
+    return 0 if report["frictionless"]["valid"] else 1

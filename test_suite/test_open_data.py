@@ -1,0 +1,513 @@
+"""The open-data schema: disclosure control checked from outside dbt, the generic tests
+proven to fail on tables that break their rule, no personal data, and the export.
+
+Run alone: bash -c 'source scripts/_env.sh && python -m pytest test_suite/test_open_data.py -x'
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pycanon import anonymity
+from scipy.optimize import linprog
+
+from conftest import PROJECT_ROOT, VENV_BIN, query, run
+
+MIN_CUSTOMERS = int(os.environ.get("SALES_INSIGHTS_SDC_MIN_CUSTOMERS", "5"))
+OPEN_TABLES = {
+    "open_sales_by_month_country_category": ["month_start_date", "country", "category"],
+    "open_sales_by_quarter_segment_channel": ["fiscal_year", "fiscal_quarter", "customer_segment", "channel", "platform"],
+    "open_inventory_by_month_category": ["month_start_date", "category"],
+    "open_delivery_lead_times_by_month_ship_mode": ["month_start_date", "ship_mode"],
+}
+# Column names that betray an identifier, a pseudonym, a hash, free text or exact personal data.
+IDENTIFYING_NAME = re.compile(
+    r"(_id$|_key$|^id$|pseudonym|hash|fingerprint|name$|email|phone|birth|postal|zip|address|comment|note|text)"
+)
+
+
+def _table(db, name: str) -> pd.DataFrame:
+    return db.execute(f"select * from open_data.{name}").fetchdf()
+
+
+# --- the build -----------------------------------------------------------------------
+
+def test_every_open_data_table_is_built_documented_and_tested(warehouse, db):
+    manifest = warehouse.manifest
+    models = {
+        n["name"]: n for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["config"]["schema"] == "open_data"
+    }
+    assert set(models) == set(OPEN_TABLES)
+    tests = defaultdict(set)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("test_metadata"):
+            for parent in node["depends_on"]["nodes"]:
+                tests[parent].add(node["test_metadata"]["name"])
+    for name, model in models.items():
+        assert model["config"]["contract"]["enforced"], name
+        assert model["config"]["meta"]["primary_key"] == OPEN_TABLES[name]
+        assert all(c["description"].strip() for c in model["columns"].values()), name
+        assert model["description"].strip()
+        assert {"sdc_threshold", "sdc_dominance", "sdc_suppression_pattern", "unique_combination_of_columns"} <= tests[
+            model["unique_id"]
+        ], (name, tests[model["unique_id"]])
+        built = {c for (c,) in query(db, f"select column_name from information_schema.columns "
+                                         f"where table_schema = 'open_data' and table_name = '{name}'")}
+        assert built == set(model["columns"]), name
+    unit_tests = [u for u in manifest["unit_tests"].values() if u["model"] in OPEN_TABLES]
+    assert len(unit_tests) >= 4
+
+
+def test_published_cells_meet_the_threshold_and_suppressed_cells_are_missing_not_zero(db):
+    for name in OPEN_TABLES:
+        table = _table(db, name)
+        measures = [c for c in table.columns if c not in OPEN_TABLES[name] + ["suppression_status", "aggregation_level"]]
+        hidden = table[table.suppression_status != "published"]
+        shown = table[table.suppression_status == "published"]
+        assert len(shown) > 0 and len(hidden) > 0, name
+        assert hidden[measures].isna().all().all(), name
+        assert shown[measures].notna().all().all(), name
+        if "customers" in table:
+            assert (shown.customers >= MIN_CUSTOMERS).all(), name
+
+
+# --- secondary suppression: an independent audit by linear programming -----------------
+
+def _feasible_intervals(values: dict, lines: list[tuple[list, object]]) -> dict:
+    """For every suppressed cell (value None), its smallest and largest value consistent
+    with every published value and every line (cells adding up to a total), cells >= 0."""
+    unknown = sorted((k for k, v in values.items() if v is None), key=str)
+    if not unknown:
+        return {}
+    index = {k: i for i, k in enumerate(unknown)}
+    a_eq, b_eq = [], []
+    for members, total in lines:
+        row = [0.0] * len(unknown)
+        constant = 0.0
+        for member in members:
+            if values[member] is None:
+                row[index[member]] += 1
+            else:
+                constant += float(values[member])
+        if values[total] is None:
+            row[index[total]] -= 1
+        else:
+            constant -= float(values[total])
+        if any(row):
+            a_eq.append(row)
+            b_eq.append(-constant)
+    intervals = {}
+    for key, i in index.items():
+        objective = [0.0] * len(unknown)
+        bounds = []
+        for sense in (1, -1):
+            objective[i] = sense
+            result = linprog(objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=[(0, None)] * len(unknown),
+                             method="highs")
+            assert result.status in (0, 3), (key, result.message)
+            bounds.append(sense * result.fun if result.status == 0 else float("inf"))
+        intervals[key] = tuple(bounds)
+    return intervals
+
+
+def _sales_lines(db, measure: str):
+    """Cells of the monthly and quarterly sales tables and the lines linking them, per
+    fiscal quarter: country and category rows and columns of every month, and the
+    quarter's segment × channel × platform cells adding up to its months' totals."""
+    months = db.execute(
+        f"select m.month_start_date, m.country, m.category, m.{measure}, d.fiscal_year, d.fiscal_quarter "
+        "from open_data.open_sales_by_month_country_category as m "
+        "inner join core.dim_date as d on m.month_start_date = d.date_day"
+    ).fetchall()
+    quarters = db.execute(
+        f"select fiscal_year, fiscal_quarter, customer_segment, channel, platform, {measure} "
+        "from open_data.open_sales_by_quarter_segment_channel"
+    ).fetchall()
+    systems = defaultdict(lambda: ({}, []))
+    by_month = defaultdict(dict)
+    for month, country, category, value, fiscal_year, fiscal_quarter in months:
+        values, _ = systems[(fiscal_year, fiscal_quarter)]
+        key = ("month", month, country, category)
+        values[key] = value
+        by_month[(fiscal_year, fiscal_quarter, month)][(country, category)] = key
+    for (fiscal_year, fiscal_quarter, month), cells in by_month.items():
+        _, lines = systems[(fiscal_year, fiscal_quarter)]
+        countries = {c for c, _ in cells}
+        categories = {g for _, g in cells}
+        for country in countries:
+            members = [k for (c, g), k in cells.items() if c == country and g != "All categories"]
+            lines.append((members, cells[(country, "All categories")]))
+        for category in categories:
+            members = [k for (c, g), k in cells.items() if g == category and c != "All countries"]
+            lines.append((members, cells[("All countries", category)]))
+    for fiscal_year, fiscal_quarter, *cell, value in quarters:
+        values, _ = systems[(fiscal_year, fiscal_quarter)]
+        values[("quarter", fiscal_year, fiscal_quarter, *cell)] = value
+    for (fiscal_year, fiscal_quarter), (values, lines) in systems.items():
+        quarter_cells = [k for k in values if k[0] == "quarter"]
+        month_totals = [k for k in values if k[0] == "month" and k[2:] == ("All countries", "All categories")]
+        if quarter_cells:
+            # quarter cells = sum of the month totals: one line whose "total" is a sum
+            values[("quarter_total", fiscal_year, fiscal_quarter)] = None
+            lines.append((quarter_cells, ("quarter_total", fiscal_year, fiscal_quarter)))
+            lines.append((month_totals, ("quarter_total", fiscal_year, fiscal_quarter)))
+    return systems
+
+
+def _month_margin_lines(db, table: str, dimension: str, total_label: str, measure: str):
+    rows = db.execute(f"select month_start_date, {dimension}, {measure} from open_data.{table}").fetchall()
+    systems = defaultdict(lambda: ({}, []))
+    for month, member, value in rows:
+        systems[month][0][(month, member)] = value
+    for month, (values, lines) in systems.items():
+        lines.append(([k for k in values if k[1] != total_label], (month, total_label)))
+    return systems
+
+
+@pytest.mark.parametrize("measure", ["revenue", "units"])
+def test_no_suppressed_sales_cell_is_recoverable_from_the_published_tables(db, measure):
+    exposed, audited = [], 0
+    for quarter, (values, lines) in _sales_lines(db, measure).items():
+        for key, (low, high) in _feasible_intervals(values, lines).items():
+            if key[0] == "quarter_total":
+                continue
+            audited += 1
+            if high - low < 0.01:
+                exposed.append((key, low, high))
+    assert audited > 50
+    assert not exposed, exposed[:10]
+
+
+@pytest.mark.parametrize("table, dimension, total_label, measure", [
+    ("open_inventory_by_month_category", "category", "All categories", "stock_value"),
+    ("open_inventory_by_month_category", "category", "All categories", "stock_positions"),
+    ("open_delivery_lead_times_by_month_ship_mode", "ship_mode", "All ship modes", "shipped_order_lines"),
+])
+def test_no_suppressed_cell_is_recoverable_from_its_month_total(db, table, dimension, total_label, measure):
+    exposed, audited = [], 0
+    for month, (values, lines) in _month_margin_lines(db, table, dimension, total_label, measure).items():
+        for key, (low, high) in _feasible_intervals(values, lines).items():
+            audited += 1
+            if high - low < 0.01:
+                exposed.append((key, low, high))
+    assert audited > 0
+    assert not exposed, exposed[:10]
+
+
+def test_the_audit_finds_a_cell_left_alone_in_its_line():
+    """The audit itself can fail: one suppressed cell in a line is recovered exactly."""
+    values = {"a": None, "b": Decimal("20"), "total": Decimal("50")}
+    intervals = _feasible_intervals(values, [(["a", "b"], "total")])
+    assert intervals["a"] == (30, 30)
+    values = {"a": None, "b": None, "total": Decimal("50")}
+    assert _feasible_intervals(values, [(["a", "b"], "total")])["a"] == (0, 50)
+
+
+# --- an independent k-anonymity check ------------------------------------------------
+
+@pytest.mark.parametrize("table", [
+    "open_sales_by_month_country_category",
+    "open_sales_by_quarter_segment_channel",
+    "open_delivery_lead_times_by_month_ship_mode",
+])
+def test_pycanon_finds_every_published_count_table_k_anonymous(db, table):
+    data = _table(db, table)
+    published = data[data.suppression_status == "published"]
+    keys = OPEN_TABLES[table]
+    # one record per customer of each cell: the cell's key is the quasi-identifier
+    records = published.loc[published.index.repeat(published.customers.astype(int)), keys].astype(str)
+    assert len(records) > 0
+    assert anonymity.k_anonymity(records.reset_index(drop=True), keys) >= MIN_CUSTOMERS
+
+
+# --- no personal data ----------------------------------------------------------------
+
+def _upstream(manifest: dict, unique_id: str) -> set[str]:
+    seen, stack = set(), [unique_id]
+    while stack:
+        node = manifest["nodes"].get(stack.pop())
+        for parent in (node or {}).get("depends_on", {}).get("nodes", []):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def test_no_personal_column_reaches_the_open_data_schema(warehouse):
+    manifest = warehouse.manifest
+    pii_columns = {
+        column.lower()
+        for node in [*manifest["nodes"].values(), *manifest["sources"].values()]
+        for column, spec in node.get("columns", {}).items()
+        if spec.get("meta", {}).get("pii")
+    }
+    pii_models = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("pii")
+                  or n["config"].get("schema") == "restricted"}
+    assert len(pii_columns) >= 5 and pii_models
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["config"]["schema"] != "open_data":
+            continue
+        columns = set(node["columns"])
+        assert not columns & pii_columns, (node["name"], columns & pii_columns)
+        assert not [c for c in columns if IDENTIFYING_NAME.search(c)], node["name"]
+        assert not _upstream(manifest, node["unique_id"]) & pii_models, node["name"]
+        # open data reads only its own disclosure-control inputs, which read the marts
+        for parent in node["depends_on"]["nodes"]:
+            parent_node = manifest["nodes"][parent]
+            assert parent_node["config"]["schema"] == "disclosure_control", (node["name"], parent)
+            for grandparent in parent_node["depends_on"]["nodes"]:
+                assert manifest["nodes"][grandparent]["config"]["schema"] == "core", (parent, grandparent)
+
+
+def test_no_open_data_value_looks_like_an_identifier(db):
+    identifiers = set()
+    for table, column in [
+        ("dim_customer", "customer_pseudonym"), ("dim_customer", "customer_key"), ("dim_product", "product_id"),
+        ("dim_supplier", "supplier_id"), ("dim_carrier", "carrier_id"), ("dim_location", "location_id"),
+        ("fct_sales", "order_id"), ("fct_sales", "order_line_key"),
+    ]:
+        identifiers |= {str(v) for (v,) in query(db, f"select distinct {column} from core.{table}")}
+    identifiers -= {"unknown", "-1", "erased", "-2"}
+    key_like = re.compile(r"^([0-9a-f]{16,}|.*@.*\..*|[A-Za-z]{1,4}[-_]?\d{3,}|\d{5,})$")
+    problems = []
+    for name in OPEN_TABLES:
+        table = _table(db, name)
+        for column in table.columns:
+            if table[column].dtype != object:
+                continue
+            values = {str(v) for v in table[column].dropna()}
+            if values & identifiers or any(key_like.match(v) for v in values):
+                problems.append((name, column))
+            if len(table) > 50 and len(values) == len(table):
+                problems.append((name, column, "unique per row"))
+    assert not problems, problems
+
+
+# --- the generic tests fail on tables that break their rule ---------------------------
+
+FIXTURE_TESTS = """
+  - name: {name}
+    tests:
+      - sdc_threshold:
+          contributions: ref('contributions')
+          cell_columns: [cell]
+          contributor_column: contributor
+          min_units: open_data_min_customers
+      - sdc_dominance:
+          contributions: ref('contributions')
+          cell_columns: [cell]
+          contributor_column: contributor
+          magnitude_column: amount
+          rule: nk
+      - sdc_dominance:
+          contributions: ref('contributions')
+          cell_columns: [cell]
+          contributor_column: contributor
+          magnitude_column: amount
+          rule: p_percent
+      - sdc_suppression_pattern:
+          lines:
+            - {{columns: [line], margin: "cell = 'total'"}}
+          measures: [amount]
+          additive_measures: [amount]
+"""
+# Contributions per cell: ok = five equal contributors; few = two contributors (each can
+# also estimate the other: p % fails too); dominated = one contributor holds 86 % (n = 1
+# here) while the rest after the two largest is 15 % of it; estimable = the rest after
+# the two largest is under 10 % of the largest, which alone holds under 85 %.
+CONTRIBUTIONS = """cell,contributor,amount
+ok,c1,10
+ok,c2,10
+ok,c3,10
+ok,c4,10
+ok,c5,10
+few,c1,10
+few,c2,10
+dominated,c1,860
+dominated,c2,10
+dominated,c3,10
+dominated,c4,10
+dominated,c5,10
+dominated,c6,10
+dominated,c7,10
+dominated,c8,10
+dominated,c9,10
+dominated,c10,10
+dominated,c11,10
+dominated,c12,10
+dominated,c13,10
+dominated,c14,10
+dominated,c15,10
+estimable,c1,50
+estimable,c2,48
+estimable,c3,1
+estimable,c4,1
+estimable,c5,1
+ok2,c1,10
+ok2,c2,10
+ok2,c3,10
+ok2,c4,10
+ok2,c5,10
+total,c1,20
+total,c2,20
+total,c3,20
+total,c4,20
+total,c5,20
+"""
+PUBLISHED_TABLES = {
+    # a correct table: the risky cells are suppressed, two per line
+    "published_good": "line,cell,suppression_status,amount\nL,ok,published,50\nL,few,primary,\nL,dominated,primary,\n"
+                      "L,estimable,primary,\nL,total,published,1218\nM,ok2,published,50\n",
+    "published_few": "line,cell,suppression_status,amount\nL,few,published,20\nL,dominated,primary,\n"
+                     "L,estimable,primary,\n",
+    "published_dominated": "line,cell,suppression_status,amount\nL,dominated,published,1000\nL,few,primary,\n"
+                           "L,estimable,primary,\n",
+    "published_estimable": "line,cell,suppression_status,amount\nL,estimable,published,101\nL,few,primary,\n"
+                           "L,dominated,primary,\n",
+    # one suppressed cell in its line: recoverable from the total
+    "published_alone": "line,cell,suppression_status,amount\nL,ok,published,50\nL,few,primary,\nL,total,published,70\n",
+    # a suppressed cell published as 0
+    "published_zero": "line,cell,suppression_status,amount\nL,few,primary,0\nL,dominated,primary,\nL,ok,published,50\n",
+    # visible cells exceed the published total
+    "published_over_margin": "line,cell,suppression_status,amount\nL,ok,published,50\nL,ok2,published,50\n"
+                             "L,total,published,60\n",
+}
+EXPECTED_FAILURES = {
+    "published_good": set(),
+    "published_few": {"sdc_threshold", "sdc_dominance_p_percent"},
+    "published_dominated": {"sdc_dominance_nk"},
+    "published_estimable": {"sdc_dominance_p_percent"},
+    "published_alone": {"sdc_suppression_pattern"},
+    "published_zero": {"sdc_suppression_pattern"},
+    "published_over_margin": {"sdc_suppression_pattern"},
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_results(tmp_path_factory):
+    """A throwaway dbt project that borrows the real generic tests and macros and runs
+    them on small seeded tables, good and bad."""
+    root = tmp_path_factory.mktemp("sdc_fixture")
+    (root / "seeds").mkdir()
+    (root / "tests").mkdir()
+    os.symlink(PROJECT_ROOT / "macros", root / "macros")
+    os.symlink(PROJECT_ROOT / "tests" / "generic", root / "tests" / "generic")
+    (root / "dbt_project.yml").write_text(
+        "name: sales_insights\nversion: '1.0'\nconfig-version: 2\nprofile: sdc_fixture\n"
+        "seeds:\n  sales_insights:\n    +column_types: {amount: 'decimal(18,2)'}\n"
+        "vars:\n  open_data_min_customers: 5\n  open_data_dominance_n: 1\n  open_data_dominance_k: 85\n"
+        "  open_data_p_percent: 10\n"
+        "flags:\n  require_generic_test_arguments_property: false\n"
+    )
+    (root / "profiles.yml").write_text(
+        f"sdc_fixture:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: '{root / 'fixture.duckdb'}'\n      threads: 1\n"
+    )
+    (root / "seeds" / "contributions.csv").write_text(CONTRIBUTIONS)
+    schema = "version: 2\nseeds:\n  - name: contributions\n"
+    for name, content in PUBLISHED_TABLES.items():
+        (root / "seeds" / f"{name}.csv").write_text(content)
+        schema += FIXTURE_TESTS.format(name=name)
+    (root / "seeds" / "_fixtures.yml").write_text(schema)
+    env = dict(os.environ, DBT_PROFILES_DIR=str(root), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    result = run([str(VENV_BIN / "dbt"), "build", "--project-dir", str(root)], cwd=root, env=env)
+    manifest = json.loads((root / "target" / "manifest.json").read_text())
+    run_results = json.loads((root / "target" / "run_results.json").read_text())
+    statuses = {}
+    for r in run_results["results"]:
+        node = manifest["nodes"][r["unique_id"]]
+        if node["resource_type"] != "test":
+            continue
+        metadata = node["test_metadata"]
+        test = metadata["name"] + (f"_{metadata['kwargs']['rule']}" if "rule" in metadata["kwargs"] else "")
+        table = node["attached_node"].split(".")[-1]
+        statuses[(table, test)] = r["status"]
+    return result, statuses
+
+
+def test_each_generic_disclosure_test_fails_on_a_table_that_breaks_its_rule(fixture_results):
+    result, statuses = fixture_results
+    assert statuses, result.stdout[-3000:]
+    tests = {"sdc_threshold", "sdc_dominance_nk", "sdc_dominance_p_percent", "sdc_suppression_pattern"}
+    for table, failing in EXPECTED_FAILURES.items():
+        for test in tests:
+            expected = "fail" if test in failing else "pass"
+            assert statuses[(table, test)] == expected, (table, test, statuses[(table, test)], result.stdout[-2000:])
+
+
+# --- the export ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def exported(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("open_data_export") / "package"
+    result = run(
+        [sys.executable, "-m", "open_data_export", "--manifest", str(warehouse.target_dir / "manifest.json"),
+         "--out", str(out), "--target", "duckdb", "--duckdb-path", str(warehouse.path)],
+        cwd=PROJECT_ROOT, env=warehouse.env(),
+    )
+    return result, out
+
+
+def test_the_export_is_a_valid_frictionless_data_package(exported):
+    result, out = exported
+    assert result.returncode == 0, result.stdout[-3000:]
+    validation = run([str(VENV_BIN / "frictionless"), "validate", str(out / "datapackage.json")], cwd=out,
+                     env=dict(os.environ))
+    assert validation.returncode == 0, validation.stdout[-3000:]
+    assert "VALID" in validation.stdout
+
+
+def test_the_package_metadata_comes_from_the_dbt_docs(exported, warehouse):
+    _, out = exported
+    package = json.loads((out / "datapackage.json").read_text())
+    for key in ("name", "title", "description", "version", "created", "licenses", "sources"):
+        assert package[key], key
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+    assert revision and revision in package["sources"][0]["description"]
+    models = {n["name"]: n for n in warehouse.manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert {r["name"] for r in package["resources"]} == set(OPEN_TABLES)
+    for resource in package["resources"]:
+        schema = resource["schema"]
+        assert schema["primaryKey"] == OPEN_TABLES[resource["name"]]
+        assert schema["missingValues"] == ["c"]
+        model = models[resource["name"]]
+        for field in schema["fields"]:
+            assert field["description"] == " ".join(model["columns"][field["name"]]["description"].split())
+            if model["columns"][field["name"]].get("meta", {}).get("count"):
+                assert field["constraints"]["minimum"] == 0, field
+        assert resource["hash"] == "sha256:" + hashlib.sha256((out / resource["path"]).read_bytes()).hexdigest()
+        assert (out / "data" / f"{resource['name']}.parquet").stat().st_size > 0
+    catalog = json.loads((out / "dcat.jsonld").read_text())
+    for distribution in catalog["dcat:distribution"]:
+        for key in ("dct:title", "dct:description", "dcat:accessURL", "dct:license", "dct:format", "spdx:checksum"):
+            assert distribution[key], key
+    for line in (out / "SHA256SUMS").read_text().splitlines():
+        digest, path = line.split("  ", 1)
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == digest, path
+    assert "not published" in (out / "METHODOLOGY.md").read_text()
+
+
+def test_suppressed_cells_are_the_declared_missing_value_in_the_csv(exported, db):
+    _, out = exported
+    report = json.loads((out / "quality_report.json").read_text())
+    print("\nopen-data suppression report (sample):")
+    for name, table in report["tables"].items():
+        print(f"  {name}: {table}")
+        csv = pd.read_csv(out / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+        hidden = csv[csv.suppression_status != "published"]
+        measures = [c for c in csv.columns if c not in OPEN_TABLES[name] + ["suppression_status", "aggregation_level"]]
+        assert (hidden[measures] == "c").all().all(), name
+        assert not (csv[measures] == "").any().any(), name
+        assert table["suppressed_cells_with_a_value"] == 0
+        assert table["published_cells"] + table["primary_suppressed_cells"] + table["secondary_suppressed_cells"] == len(csv)
