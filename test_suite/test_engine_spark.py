@@ -189,8 +189,9 @@ def test_spark_snapshot_on_parquet_keeps_history(spark_warehouse):
         "insert overwrite table raw.products select * from raw.products_changed",
         "drop table raw.products_changed",
     ])
+    # staging is tables on Spark (docs/decisions.md): rebuild from the product base model
     rebuild = spark_warehouse.dbt(
-        "build", "--target", "spark", "--select", "snap_products+", "--exclude", "resource_type:seed",
+        "build", "--target", "spark", "--select", "base_sales_system__products+", "--exclude", "resource_type:seed",
         "--exclude", "resource_type:unit_test", "--threads", "2",
     )
     assert rebuild.returncode == 0, rebuild.stdout[-4000:]
