@@ -41,6 +41,10 @@
     cast(extract(isodow from {{ date_expression }}) as {{ dbt.type_int() }})
 {%- endmacro %}
 
+{% macro spark__iso_day_of_week(date_expression) -%}
+    cast(extract(dayofweek_iso from {{ date_expression }}) as {{ dbt.type_int() }})
+{%- endmacro %}
+
 {#- The integer key of dim_date (YYYYMMDD) for a date; null stays null. -#}
 {% macro date_key(date_expression) -%}
     ({{ date_part('year', date_expression) }} * 10000

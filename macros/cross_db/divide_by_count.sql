@@ -30,3 +30,27 @@
             * cast('{{ "%.*f" | format(scale, 10 ** -scale) }}' as decimal(38, {{ scale }}))
     end
 {%- endmacro %}
+
+{#
+    A ratio of two decimals (margins, growth, discount rates), rounded half away from zero
+    to `scale` decimals; null when the denominator is 0 or null. Spark gives the quotient
+    of two wide decimals (decimal(38, s)) only 6 decimals, which rounds a ratio to 4
+    decimals differently from the other engines now and then; on Spark the operands are
+    first cast to decimal(28, 10) (exact for our amounts, up to 10^18), which leaves the
+    quotient 10 decimals.
+#}
+{% macro divide_decimals(numerator, denominator, scale=4) -%}
+    {{ return(adapter.dispatch('divide_decimals', 'sales_insights')(numerator, denominator, scale)) }}
+{%- endmacro %}
+
+{% macro default__divide_decimals(numerator, denominator, scale) -%}
+    round(({{ numerator }}) / nullif({{ denominator }}, 0), {{ scale }})
+{%- endmacro %}
+
+{% macro spark__divide_decimals(numerator, denominator, scale) -%}
+    round(
+        cast(({{ numerator }}) as decimal(28, 10))
+        / nullif(cast({{ denominator }} as decimal(28, 10)), 0),
+        {{ scale }}
+    )
+{%- endmacro %}

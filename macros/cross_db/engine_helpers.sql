@@ -76,6 +76,15 @@
 {%- endmacro %}
 
 {#
+    Open-source Spark SQL has no GRANT ("Operation not allowed"), locally or through the
+    Thrift server: access is whatever the storage and the metastore allow. On Spark the
+    grants are a documented no-op, as on DuckDB; a Databricks workspace with table ACLs
+    is the job of the dbt-databricks adapter, not of dbt-spark.
+#}
+{% macro spark__apply_grants(relation, grant_config, should_revoke=True) -%}
+{%- endmacro %}
+
+{#
     dbt's grants are table privileges; a role also needs USAGE on the schema to reach
     a table. Run at the end of every run (`on-run-end`), on the engines with roles.
 #}

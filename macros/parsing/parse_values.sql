@@ -26,6 +26,15 @@
     ({{ expression }} ~ '{{ pattern }}')
 {%- endmacro %}
 
+{#- Java's `$` also matches before a final line break ('12\n' would pass as an integer);
+    `\z` is the true end of the value. Backslashes are escapes in Spark's string literals. -#}
+{% macro spark__matches_pattern(expression, pattern) -%}
+    {%- if pattern.endswith('$') -%}
+        {%- set pattern = pattern[:-1] ~ '\\\\z' -%}
+    {%- endif -%}
+    ({{ expression }} rlike '{{ pattern }}')
+{%- endmacro %}
+
 {% macro parse_integer(column) -%}
     case
         when {{ matches_pattern(clean_text(column), '^[-+]?[0-9]{1,9}$') }}
@@ -65,6 +74,12 @@
 {%- endmacro %}
 
 {% macro duckdb__try_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{#- Spark 3.2+ has try_cast; dbt-spark turns ANSI mode off (where a plain cast gives null
+    too), but a cluster's session may have it on. -#}
+{% macro spark__try_cast(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 

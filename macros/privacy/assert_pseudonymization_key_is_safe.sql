@@ -20,6 +20,10 @@
     error('{{ message }}')
 {%- endmacro %}
 
+{% macro spark__raise_sql_error(message) -%}
+    raise_error('{{ message }}')
+{%- endmacro %}
+
 {% macro postgres__raise_sql_error(message) -%}
     {{ target.schema }}.sales_insights_raise('{{ message }}')
 {%- endmacro %}

@@ -34,10 +34,33 @@
     to an erased customer (recomputed from the requests and the key, never stored).
 -#}
 {% macro purge_erased_customers(relation, pseudonym_column='customer_pseudonym') -%}
+    {{ return(adapter.dispatch('purge_erased_customers', 'sales_insights')(relation, pseudonym_column)) }}
+{%- endmacro %}
+
+{% macro default__purge_erased_customers(relation, pseudonym_column) -%}
     delete from {{ relation }}
-    where {{ pseudonym_column }} in (
-        select {{ pseudonymize('erased_customers.erased_customer_id', 'pseudonymization_key') }}
-        from ({{ erased_customer_numbers() }}) as erased_customers
-        cross join ({{ pseudonymization_key_pads() }}) as pseudonymization_key
-    )
+    where {{ pseudonym_column }} in ({{ erased_customer_pseudonyms() }})
+{%- endmacro %}
+
+{#- Parquet tables have no DELETE, and Spark cannot overwrite a table it reads: the kept
+    rows go through a side table. The statements run here, one at a time. -#}
+{% macro spark__purge_erased_customers(relation, pseudonym_column) -%}
+    {%- if execute -%}
+        {%- set kept = relation.incorporate(path={"identifier": relation.identifier ~ "__dbt_purged"}) -%}
+        {%- do run_query("drop table if exists " ~ kept) -%}
+        {%- do run_query(
+            "create table " ~ kept ~ " using parquet as select * from " ~ relation
+            ~ " where " ~ pseudonym_column ~ " not in (" ~ erased_customer_pseudonyms() ~ ")"
+        ) -%}
+        {%- do run_query("insert overwrite table " ~ relation ~ " select * from " ~ kept) -%}
+        {%- do run_query("drop table if exists " ~ kept) -%}
+    {%- endif -%}
+    select 1 as erased_customers_purged
+{%- endmacro %}
+
+{#- The pseudonyms of the erased customers (a subquery body), recomputed, never stored. -#}
+{% macro erased_customer_pseudonyms() -%}
+    select {{ pseudonymize('erased_customers.erased_customer_id', 'pseudonymization_key') }}
+    from ({{ erased_customer_numbers() }}) as erased_customers
+    cross join ({{ pseudonymization_key_pads() }}) as pseudonymization_key
 {%- endmacro %}

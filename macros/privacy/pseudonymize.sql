@@ -100,6 +100,17 @@
 {%- endmacro %}
 
 
+{#- A Spark conf set by the profile, substituted by Spark's parser (never in dbt's SQL);
+    unset, the reference stays as text, which is reported. -#}
+{% macro spark__session_pseudonymization_key() -%}
+    case
+        when left('${spark.sales_insights.pseudonymization_key}', 2) = concat('$', '{')
+            then raise_error('The pseudonymization key is not set: the spark profile must set spark.sales_insights.pseudonymization_key (see profiles.yml.example)')
+        else '${spark.sales_insights.pseudonymization_key}'
+    end
+{%- endmacro %}
+
+
 {#- Building blocks, one per engine difference. -#}
 {% macro text_to_hex(text_expression) -%}
     {{ return(adapter.dispatch('text_to_hex', 'sales_insights')(text_expression)) }}

@@ -106,7 +106,7 @@ final as (
         cast(round(discount_amount, 2) as decimal(18, 2)) as discount_amount,
         cast(round(sales_amount, 2) as decimal(18, 2)) as sales_amount,
         cast(round(profit_amount, 2) as decimal(18, 2)) as profit_amount,
-        cast(round(discount_amount / nullif(list_price_amount, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('discount_amount', 'list_price_amount', 4) }} as decimal(18, 4))
             as average_discount_pct
     from daily
 

@@ -84,7 +84,7 @@ final as (
         -- year over year
         cast(round(prior_fiscal_year_revenue, 2) as decimal(18, 2)) as prior_fiscal_year_revenue,
         cast(
-            round((revenue - prior_fiscal_year_revenue) / nullif(prior_fiscal_year_revenue, 0), 4)
+            {{ divide_decimals('revenue - prior_fiscal_year_revenue', 'prior_fiscal_year_revenue', 4) }}
             as decimal(18, 4)
         ) as revenue_yoy_growth_pct
     from year_over_year

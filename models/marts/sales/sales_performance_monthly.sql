@@ -123,13 +123,13 @@ final as (
         cast(round(revenue, 2) as decimal(18, 2)) as revenue,
         cast(round(list_price_amount, 2) as decimal(18, 2)) as list_price_amount,
         cast(round(discount_amount, 2) as decimal(18, 2)) as discount_amount,
-        cast(round(discount_amount / nullif(list_price_amount, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('discount_amount', 'list_price_amount', 4) }} as decimal(18, 4))
             as average_discount_pct,
         cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value,
 
         -- year over year
         cast(round(prior_year_revenue, 2) as decimal(18, 2)) as prior_year_revenue,
-        cast(round((revenue - prior_year_revenue) / nullif(prior_year_revenue, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('revenue - prior_year_revenue', 'prior_year_revenue', 4) }} as decimal(18, 4))
             as revenue_yoy_growth_pct
     from year_over_year
 

@@ -87,7 +87,7 @@ final as (
         cast(round(other_cost_amount, 2) as decimal(18, 2)) as other_cost_amount,
         cast(round(manufacturing_cost_amount, 2) as decimal(18, 2)) as manufacturing_cost_amount,
         cast(round(gross_margin_amount, 2) as decimal(18, 2)) as gross_margin_amount,
-        cast(round(gross_margin_amount / nullif(net_sales_amount, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('gross_margin_amount', 'net_sales_amount', 4) }} as decimal(18, 4))
             as gross_margin_pct
     from cells
 

@@ -1,0 +1,70 @@
+{#
+    Seeds on Spark. dbt-spark's seed loader is replaced for two reasons (docs/decisions.md):
+    - the raw seeds declare their columns `text` (D1), which every other engine knows;
+      Spark calls the type `string`;
+    - in `session` mode dbt-spark's bound parameters turn a missing value into the text
+      'None' and do not escape quotes (`Côte d'Azur` breaks the statement), so the rows
+      are written as escaped literals instead, with a real null for a missing value
+      (and no cast around text literals: Spark analyses a cast per value slowly).
+#}
+{% macro spark_seed_type(model, agate_table, column_index) -%}
+    {%- set column_name = agate_table.column_names[column_index] -%}
+    {%- set declared = (model['config'].get('column_types') or {}).get(column_name) -%}
+    {%- set data_type = declared or adapter.convert_type(agate_table, column_index) -%}
+    {{- return(spark_type_name(data_type)) -}}
+{%- endmacro %}
+
+{#- A Spark SQL string literal: backslash is Spark's escape character. -#}
+{% macro spark_seed_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- else -%}
+        '{{ (value | string).replace("\\", "\\\\").replace("'", "\\'") }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__create_csv_table(model, agate_table) -%}
+    {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
+    {%- set sql -%}
+        create table {{ this.render() }} (
+            {%- for column_name in agate_table.column_names %}
+            {{ adapter.quote_seed_column(column_name | string, quote_seed_column) }} {{ spark_seed_type(model, agate_table, loop.index0) }}
+            {{- ',' if not loop.last }}
+            {%- endfor %}
+        )
+        {{ file_format_clause() }}
+        {{ comment_clause() }}
+    {%- endset -%}
+    {%- call statement('_') -%}
+        {{ sql }}
+    {%- endcall -%}
+    {{ return(sql) }}
+{%- endmacro %}
+
+{% macro spark__load_csv_rows(model, agate_table) -%}
+    {%- set column_types = [] -%}
+    {%- for column_name in agate_table.column_names -%}
+        {%- do column_types.append(spark_seed_type(model, agate_table, loop.index0)) -%}
+    {%- endfor -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+            ({%- for value in row -%}
+                {%- if column_types[loop.index0] == 'string' -%}
+                {{ spark_seed_literal(value) }}
+                {%- else -%}
+                cast({{ spark_seed_literal(value) }} as {{ column_types[loop.index0] }})
+                {%- endif -%}
+                {{ ',' if not loop.last }}
+            {%- endfor -%}){{ ',' if not loop.last }}
+            {% endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.first -%}
+            {%- do statements.append(sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{%- endmacro %}
