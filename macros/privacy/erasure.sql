@@ -45,12 +45,14 @@
 {#- Parquet tables have no DELETE, and Spark cannot overwrite a table it reads: the kept
     rows go through a side table. The statements run here, one at a time. -#}
 {% macro spark__purge_erased_customers(relation, pseudonym_column) -%}
+    {#- rendered outside `execute` too, so that parsing records the requests' dependency -#}
+    {%- set erased_pseudonyms = erased_customer_pseudonyms() -%}
     {%- if execute -%}
         {%- set kept = relation.incorporate(path={"identifier": relation.identifier ~ "__dbt_purged"}) -%}
         {%- do run_query("drop table if exists " ~ kept) -%}
         {%- do run_query(
             "create table " ~ kept ~ " using parquet as select * from " ~ relation
-            ~ " where " ~ pseudonym_column ~ " not in (" ~ erased_customer_pseudonyms() ~ ")"
+            ~ " where " ~ pseudonym_column ~ " not in (" ~ erased_pseudonyms ~ ")"
         ) -%}
         {%- do run_query("insert overwrite table " ~ relation ~ " select * from " ~ kept) -%}
         {%- do run_query("drop table if exists " ~ kept) -%}
