@@ -6,6 +6,8 @@ warehouse, target/ or logs/.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -113,3 +115,16 @@ def db(warehouse):
 
 def query(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return connection.execute(sql).fetchall()
+
+
+# The development key the plugin and scripts/_env.sh fall back to (marked unsafe).
+DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
+
+
+def pseudonymization_key() -> bytes:
+    return os.environ.get("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", DEVELOPMENT_KEY).encode()
+
+
+def pseudonym(customer_id: str) -> str:
+    """A customer's pseudonym, computed with Python's own hmac, independently of the SQL."""
+    return hmac.new(pseudonymization_key(), customer_id.encode(), hashlib.sha256).hexdigest()

@@ -2,8 +2,6 @@
 file with everything held about a customer; rectification (article 16) flows through and
 the customer's history keeps the earlier version."""
 import csv
-import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -12,15 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, SEEDS_DIR, Warehouse, query, run
-
-DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
-
-
-def _pseudonym(customer_id: str) -> str:
-    key = os.environ.get("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", DEVELOPMENT_KEY).encode()
-    return hmac.new(key, customer_id.encode(), hashlib.sha256).hexdigest()
-
+from conftest import PROJECT_ROOT, SEEDS_DIR, Warehouse, pseudonym, query, run
 
 def _access(warehouse, customer_id, tmp_path):
     out = tmp_path / f"{customer_id}.json"
@@ -46,13 +36,13 @@ def test_access_gives_everything_held_about_a_customer(warehouse, db, tmp_path):
     )[0][0]
     report = _access(warehouse, customer_id, tmp_path)
     assert report["status"] == "found"
-    assert report["customer_pseudonym"] == _pseudonym(customer_id)
+    assert report["customer_pseudonym"] == pseudonym(customer_id)
     assert report["records"]["restricted.pii_data_subjects"][0]["customer_id"] == customer_id
     assert report["record_counts"]["raw.sales_order_lines"] == _landed_lines(customer_id)
     facts = query(
         db,
         "select count(*) from core.fct_sales as sales inner join core.dim_customer as customers "
-        f"on sales.customer_key = customers.customer_key where customers.customer_pseudonym = '{_pseudonym(customer_id)}'",
+        f"on sales.customer_key = customers.customer_key where customers.customer_pseudonym = '{pseudonym(customer_id)}'",
     )[0][0]
     assert facts > 0 and report["record_counts"]["core.fct_sales"] == facts
     assert report["record_counts"]["snapshots.snap_customers"] >= 1
@@ -115,7 +105,7 @@ def test_a_rectification_flows_through_and_the_history_keeps_the_earlier_version
         versions = query(
             connection,
             "select customer_segment, is_current from core.dim_customer "
-            f"where customer_pseudonym = '{_pseudonym(rectified.customer_id)}' order by valid_from",
+            f"where customer_pseudonym = '{pseudonym(rectified.customer_id)}' order by valid_from",
         )
         email = query(
             connection,
