@@ -17,7 +17,8 @@ POSTGRES = dict(
     user=os.environ.get("DBT_POSTGRES_USER", "postgres"),
     password=os.environ.get("DBT_POSTGRES_PASSWORD", ""),
 )
-TEST_DATABASE = "sales_insights_test"
+# Overridable so that two checkouts can run the suite against one server at the same time.
+TEST_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test")
 COMPARED_SCHEMAS = ("core", "sales", "inventory", "open_data")
 
 
