@@ -69,9 +69,9 @@ def test_every_open_data_table_is_built_documented_and_tested(warehouse, db):
     assert len(unit_tests) >= 4
 
 
-def test_published_cells_meet_the_threshold_and_suppressed_cells_are_missing_not_zero(db):
+def test_published_cells_meet_the_threshold_and_suppressed_cells_are_missing_not_zero(any_db):
     for name in OPEN_TABLES:
-        table = _table(db, name)
+        table = _table(any_db, name)
         measures = [c for c in table.columns if c not in OPEN_TABLES[name] + ["suppression_status", "aggregation_level"]]
         hidden = table[table.suppression_status != "published"]
         shown = table[table.suppression_status == "published"]
@@ -176,9 +176,9 @@ def _month_margin_lines(db, table: str, dimension: str, total_label: str, measur
 
 
 @pytest.mark.parametrize("measure", ["revenue", "units"])
-def test_no_suppressed_sales_cell_is_recoverable_from_the_published_tables(db, measure):
+def test_no_suppressed_sales_cell_is_recoverable_from_the_published_tables(any_db, measure):
     exposed, audited = [], 0
-    for quarter, (values, lines) in _sales_lines(db, measure).items():
+    for quarter, (values, lines) in _sales_lines(any_db, measure).items():
         for key, (low, high) in _feasible_intervals(values, lines).items():
             if key[0] == "quarter_total":
                 continue
@@ -194,9 +194,9 @@ def test_no_suppressed_sales_cell_is_recoverable_from_the_published_tables(db, m
     ("open_inventory_by_month_category", "category", "All categories", "stock_positions"),
     ("open_delivery_lead_times_by_month_ship_mode", "ship_mode", "All ship modes", "shipped_order_lines"),
 ])
-def test_no_suppressed_cell_is_recoverable_from_its_month_total(db, table, dimension, total_label, measure):
+def test_no_suppressed_cell_is_recoverable_from_its_month_total(any_db, table, dimension, total_label, measure):
     exposed, audited = [], 0
-    for month, (values, lines) in _month_margin_lines(db, table, dimension, total_label, measure).items():
+    for month, (values, lines) in _month_margin_lines(any_db, table, dimension, total_label, measure).items():
         for key, (low, high) in _feasible_intervals(values, lines).items():
             audited += 1
             if high - low < 0.01:
@@ -221,8 +221,8 @@ def test_the_audit_finds_a_cell_left_alone_in_its_line():
     "open_sales_by_quarter_segment_channel",
     "open_delivery_lead_times_by_month_ship_mode",
 ])
-def test_pycanon_finds_every_published_count_table_k_anonymous(db, table):
-    data = _table(db, table)
+def test_pycanon_finds_every_published_count_table_k_anonymous(any_db, table):
+    data = _table(any_db, table)
     published = data[data.suppression_status == "published"]
     keys = OPEN_TABLES[table]
     # one record per customer of each cell: the cell's key is the quasi-identifier
@@ -270,19 +270,19 @@ def test_no_personal_column_reaches_the_open_data_schema(warehouse):
                 assert manifest["nodes"][grandparent]["config"]["schema"] == "core", (parent, grandparent)
 
 
-def test_no_open_data_value_looks_like_an_identifier(db):
+def test_no_open_data_value_looks_like_an_identifier(any_db):
     identifiers = set()
     for table, column in [
         ("dim_customer", "customer_pseudonym"), ("dim_customer", "customer_key"), ("dim_product", "product_id"),
         ("dim_supplier", "supplier_id"), ("dim_carrier", "carrier_id"), ("dim_location", "location_id"),
         ("fct_sales", "order_id"), ("fct_sales", "order_line_key"),
     ]:
-        identifiers |= {str(v) for (v,) in query(db, f"select distinct {column} from core.{table}")}
+        identifiers |= {str(v) for (v,) in query(any_db, f"select distinct {column} from core.{table}")}
     identifiers -= {"unknown", "-1", "erased", "-2"}
     key_like = re.compile(r"^([0-9a-f]{16,}|.*@.*\..*|[A-Za-z]{1,4}[-_]?\d{3,}|\d{5,})$")
     problems = []
     for name in OPEN_TABLES:
-        table = _table(db, name)
+        table = _table(any_db, name)
         for column in table.columns:
             if table[column].dtype != object:
                 continue
@@ -448,19 +448,22 @@ def test_each_generic_disclosure_test_fails_on_a_table_that_breaks_its_rule(fixt
 
 # --- the export ----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def exported(warehouse, tmp_path_factory):
+@pytest.fixture(scope="module", params=["sample", "generated"])
+def exported(request, tmp_path_factory):
+    """The export of the sample warehouse, then of the generated one."""
+    warehouse = request.getfixturevalue("warehouse" if request.param == "sample" else "generated_warehouse")
+    assert warehouse.build_result.returncode == 0, warehouse.build_result.stdout[-3000:]
     out = tmp_path_factory.mktemp("open_data_export") / "package"
     result = run(
         [sys.executable, "-m", "open_data_export", "--manifest", str(warehouse.target_dir / "manifest.json"),
          "--out", str(out), "--target", "duckdb", "--duckdb-path", str(warehouse.path)],
         cwd=PROJECT_ROOT, env=warehouse.env(),
     )
-    return result, out
+    return result, out, warehouse
 
 
 def test_the_export_is_a_valid_frictionless_data_package(exported):
-    result, out = exported
+    result, out, _ = exported
     assert result.returncode == 0, result.stdout[-3000:]
     validation = run([str(VENV_BIN / "frictionless"), "validate", str(out / "datapackage.json")], cwd=out,
                      env=dict(os.environ))
@@ -468,8 +471,8 @@ def test_the_export_is_a_valid_frictionless_data_package(exported):
     assert "VALID" in validation.stdout
 
 
-def test_the_package_metadata_comes_from_the_dbt_docs(exported, warehouse):
-    _, out = exported
+def test_the_package_metadata_comes_from_the_dbt_docs(exported):
+    _, out, warehouse = exported
     package = json.loads((out / "datapackage.json").read_text())
     for key in ("name", "title", "description", "version", "created", "licenses", "sources"):
         assert package[key], key
@@ -498,10 +501,10 @@ def test_the_package_metadata_comes_from_the_dbt_docs(exported, warehouse):
     assert "not published" in (out / "METHODOLOGY.md").read_text()
 
 
-def test_suppressed_cells_are_the_declared_missing_value_in_the_csv(exported, db):
-    _, out = exported
+def test_suppressed_cells_are_the_declared_missing_value_in_the_csv(exported):
+    _, out, warehouse = exported
     report = json.loads((out / "quality_report.json").read_text())
-    print("\nopen-data suppression report (sample):")
+    print(f"\nopen-data suppression report ({warehouse.seeds_dir}):")
     for name, table in report["tables"].items():
         print(f"  {name}: {table}")
         csv = pd.read_csv(out / "data" / f"{name}.csv", dtype=str, keep_default_na=False)

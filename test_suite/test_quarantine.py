@@ -1,11 +1,12 @@
 """Nothing lost: every landed row is used or quarantined with the reason the generator
-planted in it (seeds/raw/_manifest.json is the ground truth)."""
+planted in it (seeds/raw/_manifest.json is the ground truth), on the sample and on a
+larger generated data set."""
 import csv
 import json
 
 import pytest
 
-from conftest import SEEDS_DIR, query
+from conftest import query
 
 USED_MODELS = {
     "sales_order_lines": "stg_sales_system__order_lines",
@@ -21,9 +22,9 @@ USED_MODELS = {
 }
 
 
-@pytest.fixture(scope="module")
-def planted_defects():
-    return json.loads((SEEDS_DIR / "_manifest.json").read_text())["defects"]
+@pytest.fixture
+def planted_defects(any_warehouse):
+    return json.loads((any_warehouse.seeds_dir / "_manifest.json").read_text())["defects"]
 
 
 def _quarantine_counts(db):
@@ -45,29 +46,29 @@ def _quarantine_counts(db):
     return counts
 
 
-def _rows_of_erased_customers(table):
+def _rows_of_erased_customers(seeds_dir, table):
     """Landed rows of a table keyed by customer whose customer asked to be erased: their
     deduction rates could only be linked to them, so they are set aside (customer_erased)."""
-    with open(SEEDS_DIR / "erasure_requests.csv", newline="") as handle:
+    with open(seeds_dir / "erasure_requests.csv", newline="") as handle:
         erased = {row["customer_id"].strip() for row in csv.DictReader(handle)}
-    with open(SEEDS_DIR / f"{table}.csv", newline="") as handle:
+    with open(seeds_dir / f"{table}.csv", newline="") as handle:
         return sum(1 for row in csv.DictReader(handle) if (row["customer_id"] or "").strip() in erased)
 
 
-def test_quarantine_reasons_match_the_planted_defects_exactly(db, planted_defects):
+def test_quarantine_reasons_match_the_planted_defects_exactly(any_warehouse, any_db, planted_defects):
     expected = json.loads(json.dumps(planted_defects))
-    erased_rates = _rows_of_erased_customers("post_invoice_deductions")
-    assert erased_rates > 0, "the sample must erase customers who have negotiated rates"
+    erased_rates = _rows_of_erased_customers(any_warehouse.seeds_dir, "post_invoice_deductions")
+    assert erased_rates > 0, "the data must erase customers who have negotiated rates"
     expected["post_invoice_deductions"]["customer_erased"] = erased_rates
-    assert _quarantine_counts(db) == expected
+    assert _quarantine_counts(any_db) == expected
 
 
 @pytest.mark.parametrize("table", sorted(USED_MODELS))
-def test_landed_equals_used_plus_quarantined(db, table):
-    landed = query(db, f"select count(*) from raw.{table}")[0][0]
-    used = query(db, f"select count(*) from staging.{USED_MODELS[table]}")[0][0]
+def test_landed_equals_used_plus_quarantined(any_db, table):
+    landed = query(any_db, f"select count(*) from raw.{table}")[0][0]
+    used = query(any_db, f"select count(*) from staging.{USED_MODELS[table]}")[0][0]
     quarantined = query(
-        db,
+        any_db,
         "select count(*) from staging.{} ".format(
             {
                 "sales_order_lines": "stg_sales_system__sales_order_lines_quarantined",
