@@ -24,6 +24,7 @@ from scipy.optimize import linprog
 from conftest import PROJECT_ROOT, VENV_BIN, query, run
 
 MIN_CUSTOMERS = int(os.environ.get("SALES_INSIGHTS_SDC_MIN_CUSTOMERS", "5"))
+P_PERCENT = float(os.environ.get("SALES_INSIGHTS_SDC_P_PERCENT", "10"))
 OPEN_TABLES = {
     "open_sales_by_month_country_category": ["month_start_date", "country", "category"],
     "open_sales_by_quarter_segment_channel": ["fiscal_year", "fiscal_quarter", "customer_segment", "channel", "platform"],
@@ -203,6 +204,47 @@ def test_no_suppressed_cell_is_recoverable_from_its_month_total(any_db, table, d
                 exposed.append((key, low, high))
     assert audited > 0
     assert not exposed, exposed[:10]
+
+
+def _true_monthly_revenue(db) -> dict:
+    """Every cell of the monthly sales table, margins included, from the owner-only
+    contributions: what an intruder would like to know about the suppressed ones."""
+    rows = db.execute("""
+        with cells as (
+            select month_start_date, country, category, sum(revenue) as revenue
+            from disclosure_control.sdc_sales_contributions_by_month_country_category
+            group by month_start_date, country, category
+        )
+        select month_start_date, country, category, revenue from cells
+        union all
+        select month_start_date, 'All countries', category, sum(revenue) from cells
+        group by month_start_date, category
+        union all
+        select month_start_date, country, 'All categories', sum(revenue) from cells
+        group by month_start_date, country
+        union all
+        select month_start_date, 'All countries', 'All categories', sum(revenue) from cells
+        group by month_start_date
+    """).fetchall()
+    return {("month", month, country, category): float(revenue) for month, country, category, revenue in rows}
+
+
+def test_every_suppressed_revenue_cell_keeps_a_protection_interval_of_p_percent(any_db):
+    """Not recoverable exactly is not enough: from the published tables an intruder can
+    only narrow a suppressed cell down to an interval, which must stay at least p % of
+    the cell's true value wide (sliding protection), or an estimate would be as good as
+    the published value the p % rule refused."""
+    truth = _true_monthly_revenue(any_db)
+    narrow, audited = [], 0
+    for values, lines in _sales_lines(any_db, "revenue").values():
+        for key, (low, high) in _feasible_intervals(values, lines).items():
+            if key[0] != "month" or not truth.get(key):
+                continue
+            audited += 1
+            if high - low < P_PERCENT / 100 * truth[key]:
+                narrow.append((key, truth[key], low, high))
+    assert audited > 0
+    assert not narrow, narrow[:10]
 
 
 def test_the_audit_finds_a_cell_left_alone_in_its_line():
