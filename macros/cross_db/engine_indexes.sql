@@ -22,7 +22,7 @@
 {%- endmacro %}
 
 {#- The post-hook: one `alter table` that adds every index of the model's `indexes`
-    config, named ix_<table>_<n> (well within MySQL's 64-character limit); nothing on
+    config, named ix_<table>_<n> (cut to MySQL's 64 characters); nothing on
     the engines whose adapter builds them or that need none. -#}
 {% macro create_engine_indexes() -%}
     {{ return(adapter.dispatch('create_engine_indexes', 'sales_insights')()) }}
@@ -36,7 +36,7 @@
     {%- if indexes and model.config.materialized == 'table' -%}
         alter table {{ this }}
         {%- for index in indexes %}
-            add index ix_{{ this.identifier }}_{{ loop.index }} ({{ index['columns'] | join(', ') }})
+            add index ix_{{ this.identifier[:56] }}_{{ loop.index }} ({{ index['columns'] | join(', ') }})
             {{- ',' if not loop.last }}
         {%- endfor %}
     {%- endif -%}

@@ -1,3 +1,7 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['snapshot_date', 'product_id']},
+])) }}
+
 {#- Sales velocity of every product on every date it has a stock position: the units
     sold in the `sales_velocity_window_days` days ending on the snapshot date (order
     date after snapshot date − window, up to and including the snapshot date), and
