@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: builds the warehouse from scratch in a temporary DuckDB file,
 # runs every dbt test and unit test, checks the results independently, lints the SQL.
-# Extra arguments go to pytest.
+# Extra arguments go to pytest: with a path (test_suite/test_x.py) only that part runs,
+# without one pytest.ini's testpaths (the whole test_suite) does.
 source "$(dirname "$0")/_env.sh"
-python -m pytest test_suite "$@"
+python -m pytest "$@"

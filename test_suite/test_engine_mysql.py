@@ -17,6 +17,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
@@ -42,7 +43,7 @@ LAYERS = (
 )
 ANALYST_ROLE = os.environ.get("SALES_INSIGHTS_ANALYST_ROLE", "sales_insights_analyst")
 PUBLIC_ROLE = os.environ.get("SALES_INSIGHTS_PUBLIC_ROLE", "sales_insights_public")
-MYSQL_VENV = os.environ.get("SALES_INSIGHTS_MYSQL_VENV", str(PROJECT_ROOT / ".venv-mysql"))
+MYSQL_VENV = Path(os.environ.get("SALES_INSIGHTS_MYSQL_VENV", PROJECT_ROOT / ".venv-mysql"))
 MYSQL_BUILD_TIMEOUT_SECONDS = 1800
 
 
@@ -60,11 +61,11 @@ def _mysql_dbt():
     setup = run(
         ["bash", "-c", "source scripts/_env.sh && command -v dbt"],
         cwd=PROJECT_ROOT,
-        env=dict(os.environ, DBT_TARGET="mysql", SALES_INSIGHTS_MYSQL_VENV=MYSQL_VENV),
+        env=dict(os.environ, DBT_TARGET="mysql", SALES_INSIGHTS_MYSQL_VENV=str(MYSQL_VENV)),
         timeout=1800,
     )
-    dbt = os.path.join(MYSQL_VENV, "bin", "dbt")
-    if setup.returncode != 0 or setup.stdout.strip().splitlines()[-1:] != [dbt]:
+    dbt = MYSQL_VENV / "bin" / "dbt"
+    if setup.returncode != 0 or setup.stdout.strip().splitlines()[-1:] != [str(dbt)]:
         _unavailable("dbt-mysql", f"could not create {MYSQL_VENV}: {setup.stdout[-2000:]}")
     return dbt
 
