@@ -10,6 +10,7 @@ drops first. In CI (CI=true) a server that cannot be reached, or a virtualenv th
 cannot be created, is a failure; on a laptop without them the tests are skipped with
 the reason.
 """
+import importlib.util
 import json
 import os
 import re
@@ -238,6 +239,32 @@ def test_the_key_never_appears_in_what_dbt_mysql_keeps(mysql_warehouse):
             if path.is_file():
                 text = path.read_text(errors="ignore")
                 assert key.decode() not in text and key.hex() not in text.lower(), path
+
+
+def test_the_key_hook_is_installed_and_hands_any_key_to_the_session_unchanged(mysql_dbt):
+    """dbt-mysql's connect() carries the hook in .venv-mysql, and its init_command sets
+    the session variable to exactly the key, whatever characters it holds."""
+    probe = run(
+        [str(mysql_dbt.parent / "python"), "-c",
+         "import dbt.adapters.mysql.connections as c; print(c.mysql.connector.connect.sales_insights_key_hook)"],
+        cwd=PROJECT_ROOT, env=dict(os.environ),
+    )
+    assert probe.stdout.strip().endswith("True"), probe.stdout[-2000:]
+    spec = importlib.util.spec_from_file_location(
+        "mysql_pseudonymization_key", PROJECT_ROOT / "engine_plugins" / "mysql_pseudonymization_key.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    key = "a 'quoted', back\\slashed clé; longer than SHA-256's 64-byte block: " + secrets.token_hex(8)
+    connection = _connect(init_command=hook.init_command(key))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "select @sales_insights_pseudonymization_key, collation(@sales_insights_pseudonymization_key)"
+            )
+            assert cursor.fetchone() == (key, "utf8mb4_bin")
+    finally:
+        connection.close()
 
 
 def test_mysql_strings_compare_case_sensitively(mysql_cursor):
