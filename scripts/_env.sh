@@ -3,16 +3,39 @@
 set -euo pipefail
 
 PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${SALES_INSIGHTS_VENV:-$PROJECT_ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 
+# dbt-mysql 1.7 needs dbt-core 1.7, so the MySQL/MariaDB target has its own virtualenv
+# (.venv-mysql from requirements-mysql.txt, or SALES_INSIGHTS_MYSQL_VENV); every other
+# target uses .venv (or SALES_INSIGHTS_VENV).
+if [ "${DBT_TARGET:-}" = "mysql" ]; then
+    REQUIREMENTS="$PROJECT_ROOT/requirements-mysql.txt"
+    VENV="${SALES_INSIGHTS_MYSQL_VENV:-$PROJECT_ROOT/.venv-mysql}"
+else
+    REQUIREMENTS="$PROJECT_ROOT/requirements.txt"
+    VENV="${SALES_INSIGHTS_VENV:-$PROJECT_ROOT/.venv}"
+fi
+
 requirements_stamp="$VENV/.requirements.sha256"
-wanted_stamp="$(sha256sum "$PROJECT_ROOT/requirements.txt" | cut -d' ' -f1)"
+wanted_stamp="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/dbt" ] || [ "$(cat "$requirements_stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
-    echo "Setting up the virtualenv in $VENV from requirements.txt ..." >&2
+    echo "Setting up the virtualenv in $VENV from $(basename "$REQUIREMENTS") ..." >&2
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$PROJECT_ROOT/requirements.txt"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$REQUIREMENTS"
     echo "$wanted_stamp" > "$requirements_stamp"
+fi
+
+# MySQL has no PGOPTIONS: in .venv-mysql a .pth file loads the hook that hands the
+# pseudonymization key to every connection dbt-mysql opens, through the driver
+# (engine_plugins/mysql_pseudonymization_key.py). Rewritten when the project moves.
+if [ "${DBT_TARGET:-}" = "mysql" ]; then
+    key_hook_pth="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/sales_insights_mysql_key.pth"
+    key_hook="$PROJECT_ROOT/engine_plugins
+import mysql_pseudonymization_key; mysql_pseudonymization_key.register()"
+    if [ "$(cat "$key_hook_pth" 2>/dev/null)" != "$key_hook" ]; then
+        printf '%s\n' "$key_hook" > "$key_hook_pth"
+    fi
+    unset key_hook_pth key_hook
 fi
 
 if [ ! -f "$PROJECT_ROOT/profiles.yml" ]; then

@@ -4,7 +4,7 @@
     detected by comparing the tracked attributes between runs. -#}
 {{
     config(
-        target_schema='snapshots',
+        target_schema=var('schema_prefix', '') ~ 'snapshots',
         unique_key='customer_pseudonym',
         strategy='check',
         check_cols=['customer_segment', 'customer_age_band', 'country', 'region'],

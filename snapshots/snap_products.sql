@@ -4,7 +4,7 @@
     without one is treated as having always been this way. -#}
 {{
     config(
-        target_schema='snapshots',
+        target_schema=var('schema_prefix', '') ~ 'snapshots',
         unique_key='product_id',
         strategy='timestamp',
         updated_at='changed_at',

@@ -2,7 +2,7 @@
 
 {{
     config(
-        target_schema='snapshots',
+        target_schema=var('schema_prefix', '') ~ 'snapshots',
         unique_key='supplier_id',
         strategy='timestamp',
         updated_at='changed_at',

@@ -47,6 +47,8 @@ class Warehouse:
 
     root: Path
     project_dir: Path = PROJECT_ROOT
+    # dbt of another virtualenv (the MySQL target runs dbt-mysql's dbt 1.7 from .venv-mysql)
+    dbt_executable: Path = VENV_BIN / "dbt"
     build_result: subprocess.CompletedProcess | None = None
     docs_result: subprocess.CompletedProcess | None = None
     _manifest: dict | None = field(default=None, repr=False)
@@ -71,13 +73,13 @@ class Warehouse:
             DBT_PROFILES_DIR=str(PROFILES_DIR),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             DBT_USE_COLORS="false",
-            PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            PATH=f"{self.dbt_executable.parent}{os.pathsep}{env.get('PATH', '')}",
         )
         return env
 
     def dbt(self, *args: str) -> subprocess.CompletedProcess:
         command = [
-            str(VENV_BIN / "dbt"),
+            str(self.dbt_executable),
             *args,
             "--project-dir", str(self.project_dir),
             "--target-path", str(self.target_dir),

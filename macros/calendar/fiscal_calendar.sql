@@ -45,6 +45,11 @@
     cast(extract(dayofweek_iso from {{ date_expression }}) as {{ dbt.type_int() }})
 {%- endmacro %}
 
+{#- MySQL's weekday() is Monday = 0 .. Sunday = 6 (and it has no isodow). -#}
+{% macro mysql__iso_day_of_week(date_expression) -%}
+    (weekday({{ date_expression }}) + 1)
+{%- endmacro %}
+
 {#- The integer key of dim_date (YYYYMMDD) for a date; null stays null. -#}
 {% macro date_key(date_expression) -%}
     ({{ date_part('year', date_expression) }} * 10000

@@ -68,6 +68,39 @@
 {%- endmacro %}
 
 {#
+    MySQL and MariaDB: the roles the grants name, and `sales_insights_raise`, which
+    aborts a statement with a message (SIGNAL; MySQL has no expression that raises), in
+    the profile's schema, a database of its own. No try_cast helpers: try_cast checks
+    the calendar in SQL (parse_values.sql). The driver runs one statement at a time, so
+    they run here, one by one, and the hook itself is a trivial select.
+#}
+{% macro mysql__create_engine_helpers() -%}
+    {%- if execute -%}
+        {%- set statements = [
+            "create database if not exists " ~ target.schema ~ " default character set utf8mb4 collate "
+                ~ (target.get('collation') or 'utf8mb4_bin'),
+            "create role if not exists "
+                ~ env_var('SALES_INSIGHTS_ANALYST_ROLE', 'sales_insights_analyst') ~ ", "
+                ~ env_var('SALES_INSIGHTS_PUBLIC_ROLE', 'sales_insights_public'),
+            "drop function if exists " ~ target.schema ~ ".sales_insights_raise",
+            "create function " ~ target.schema ~ ".sales_insights_raise(message varchar(1000))
+            returns varchar(1)
+            not deterministic no sql
+            begin
+                -- MySQL 8 refuses a condition message over 128 characters (MariaDB not)
+                declare shortened varchar(128) default left(message, 128);
+                signal sqlstate '45000' set message_text = shortened;
+                return null;
+            end",
+        ] -%}
+        {%- for statement in statements -%}
+            {%- do run_query(statement) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1 as engine_helpers_created
+{%- endmacro %}
+
+{#
     DuckDB is an embedded file with no roles: access is whoever can read the file.
     dbt-duckdb warns on every grant; the project's grants are enforced on the engines
     that have roles, and on DuckDB they are a documented no-op rather than a warning.

@@ -35,6 +35,18 @@
     ({{ expression }} rlike '{{ pattern }}')
 {%- endmacro %}
 
+{#- MariaDB has no regexp_like (MySQL 8 has); both have the REGEXP operator, which is
+    case-sensitive under the project's binary collation (see profiles.yml.example). Both
+    engines' `$` (PCRE on MariaDB, ICU on MySQL 8) also match before a final line break,
+    as Java's does: `\z` is the true end of the value (the backslash doubled for
+    MySQL's string literals). -#}
+{% macro mysql__matches_pattern(expression, pattern) -%}
+    {%- if pattern.endswith('$') -%}
+        {%- set pattern = pattern[:-1] ~ '\\\\z' -%}
+    {%- endif -%}
+    ({{ expression }} regexp '{{ pattern }}')
+{%- endmacro %}
+
 {% macro parse_integer(column) -%}
     case
         when {{ matches_pattern(clean_text(column), '^[-+]?[0-9]{1,9}$') }}
@@ -91,6 +103,36 @@
         {{ target.schema }}.try_cast_timestamp({{ expression }})
     {%- else -%}
         cast({{ expression }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- MySQL's cast of an impossible date is null with a warning in a query, but an error
+    in a statement that writes a table (strict mode, the default): the build would stop
+    on the first 2024-02-30. So the calendar is checked in SQL first (month 1-12, day
+    within the month, time of day within the day) and only a real date is cast. The
+    shape was already checked by a regular expression: `yyyy-mm-dd` and, for
+    timestamps, `yyyy-mm-dd hh:mi:ss` with a space or a T. -#}
+{% macro mysql__try_cast(expression, data_type) -%}
+    {%- set type = data_type | lower -%}
+    {%- if type not in ('date', 'datetime', 'timestamp') -%}
+        cast({{ expression }} as {{ data_type }})
+    {%- else -%}
+        {%- set month = 'cast(substring(' ~ expression ~ ', 6, 2) as unsigned)' -%}
+        {%- set day = 'cast(substring(' ~ expression ~ ', 9, 2) as unsigned)' -%}
+        case
+            when {{ month }} between 1 and 12
+                and {{ day }} between 1
+                    and dayofmonth(last_day(cast(concat(substring({{ expression }}, 1, 7), '-01') as date)))
+            {%- if type != 'date' %}
+                and cast(substring({{ expression }}, 12, 2) as unsigned) <= 23
+                and cast(substring({{ expression }}, 15, 2) as unsigned) <= 59
+                and cast(substring({{ expression }}, 18, 2) as unsigned) <= 59
+            {%- endif %}
+                then
+                {%- if type == 'date' %} cast({{ expression }} as date)
+                {%- else %} cast(replace({{ expression }}, 'T', ' ') as datetime)
+                {%- endif %}
+        end
     {%- endif -%}
 {%- endmacro %}
 

@@ -27,3 +27,9 @@
 {% macro postgres__raise_sql_error(message) -%}
     {{ target.schema }}.sales_insights_raise('{{ message }}')
 {%- endmacro %}
+
+{#- MySQL has no expression that raises: a stored function that SIGNALs, created at run
+    start (mysql__create_engine_helpers). -#}
+{% macro mysql__raise_sql_error(message) -%}
+    {{ target.schema }}.sales_insights_raise('{{ message }}')
+{%- endmacro %}

@@ -110,6 +110,16 @@
     end
 {%- endmacro %}
 
+{#- A user variable set by the driver's init_command on every connection dbt-mysql opens
+    (engine_plugins/mysql_pseudonymization_key.py, loaded in .venv-mysql by scripts/_env.sh). -#}
+{% macro mysql__session_pseudonymization_key() -%}
+    case
+        when @sales_insights_pseudonymization_key is null
+            then {{ raise_sql_error('The pseudonymization key is not set: run dbt-mysql from the virtualenv scripts/_env.sh sets up (DBT_TARGET=mysql)') }}
+        else @sales_insights_pseudonymization_key
+    end
+{%- endmacro %}
+
 
 {#- Building blocks, one per engine difference. -#}
 {% macro text_to_hex(text_expression) -%}
@@ -128,6 +138,12 @@
     encode(convert_to({{ text_expression }}, 'UTF8'), 'hex')
 {%- endmacro %}
 
+{#- hex() encodes the string in its own character set: converted to utf8mb4 first, so
+    a latin1 column gives the same bytes (and pseudonym) as on the other engines. -#}
+{% macro mysql__text_to_hex(text_expression) -%}
+    lower(hex(convert({{ text_expression }} using utf8mb4)))
+{%- endmacro %}
+
 {% macro sha256_of_hex(hex_expression) -%}
     {{ return(adapter.dispatch('sha256_of_hex', 'sales_insights')(hex_expression)) }}
 {%- endmacro %}
@@ -142,6 +158,11 @@
 
 {% macro postgres__sha256_of_hex(hex_expression) -%}
     encode(sha256(decode({{ hex_expression }}, 'hex')), 'hex')
+{%- endmacro %}
+
+{#- sha2() of the bytes unhex() gives (a binary string), as hex digits. -#}
+{% macro mysql__sha256_of_hex(hex_expression) -%}
+    lower(sha2(unhex({{ hex_expression }}), 256))
 {%- endmacro %}
 
 {% macro hex_to_integer(hex_expression) -%}
@@ -160,6 +181,11 @@
     cast(cast(concat('x', {{ hex_expression }}) as bit(8)) as integer)
 {%- endmacro %}
 
+{#- conv() answers in decimal digits, as a string. -#}
+{% macro mysql__hex_to_integer(hex_expression) -%}
+    cast(conv({{ hex_expression }}, 16, 10) as unsigned)
+{%- endmacro %}
+
 {% macro bitwise_xor(left, right) -%}
     {{ return(adapter.dispatch('bitwise_xor', 'sales_insights')(left, right)) }}
 {%- endmacro %}
@@ -176,6 +202,12 @@
     ({{ left }} # {{ right }})
 {%- endmacro %}
 
+{#- `^` of two integers is a BIGINT UNSIGNED on MySQL 8 and MariaDB (MySQL 8's `^` of
+    two binary strings would XOR them bytewise: the operands are integers here). -#}
+{% macro mysql__bitwise_xor(left, right) -%}
+    ({{ left }} ^ {{ right }})
+{%- endmacro %}
+
 {% macro integer_to_hex_byte(integer_expression) -%}
     {{ return(adapter.dispatch('integer_to_hex_byte', 'sales_insights')(integer_expression)) }}
 {%- endmacro %}
@@ -186,4 +218,9 @@
 
 {% macro postgres__integer_to_hex_byte(integer_expression) -%}
     lpad(to_hex({{ integer_expression }}), 2, '0')
+{%- endmacro %}
+
+{#- hex() of an integer is its hexadecimal digits, in upper case. -#}
+{% macro mysql__integer_to_hex_byte(integer_expression) -%}
+    lpad(lower(hex({{ integer_expression }})), 2, '0')
 {%- endmacro %}

@@ -64,21 +64,39 @@ mart_totals as (
 
 ),
 
+-- a full outer join, written so that every engine runs it (MySQL has none)
+snapshot_environments as (
+
+    select
+        snapshot_date,
+        environment
+    from fact_totals
+    union
+    select
+        snapshot_date,
+        environment
+    from mart_totals
+
+),
+
 compared as (
 
     select
-        coalesce(fact_totals.snapshot_date, mart_totals.snapshot_date) as snapshot_date,
-        coalesce(fact_totals.environment, mart_totals.environment) as environment,
+        snapshot_environments.snapshot_date,
+        snapshot_environments.environment,
         fact_totals.positions as fact_positions,
         mart_totals.positions as mart_positions,
         fact_totals.units_on_hand as fact_units_on_hand,
         mart_totals.units_on_hand as mart_units_on_hand,
         fact_totals.stock_value as fact_stock_value,
         mart_totals.stock_value as mart_stock_value
-    from fact_totals
-    full outer join mart_totals
-        on fact_totals.snapshot_date = mart_totals.snapshot_date
-        and fact_totals.environment = mart_totals.environment
+    from snapshot_environments
+    left join fact_totals
+        on snapshot_environments.snapshot_date = fact_totals.snapshot_date
+        and snapshot_environments.environment = fact_totals.environment
+    left join mart_totals
+        on snapshot_environments.snapshot_date = mart_totals.snapshot_date
+        and snapshot_environments.environment = mart_totals.environment
 
 ),
 

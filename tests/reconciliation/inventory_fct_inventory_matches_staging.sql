@@ -37,19 +37,30 @@ fact_totals as (
 
 ),
 
+-- a full outer join, written so that every engine runs it (MySQL has none)
+environments as (
+
+    select environment from staged_totals
+    union
+    select environment from fact_totals
+
+),
+
 compared as (
 
     select
-        coalesce(staged_totals.environment, fact_totals.environment) as environment,
+        environments.environment,
         staged_totals.positions as staged_positions,
         fact_totals.positions as fact_positions,
         staged_totals.units_on_hand as staged_units_on_hand,
         fact_totals.units_on_hand as fact_units_on_hand,
         staged_totals.stock_value as staged_stock_value,
         fact_totals.stock_value as fact_stock_value
-    from staged_totals
-    full outer join fact_totals
-        on staged_totals.environment = fact_totals.environment
+    from environments
+    left join staged_totals
+        on environments.environment = staged_totals.environment
+    left join fact_totals
+        on environments.environment = fact_totals.environment
 
 ),
 

@@ -43,10 +43,19 @@ mart_totals as (
 
 ),
 
+-- a full outer join, written so that every engine runs it (MySQL has none)
+snapshot_dates as (
+
+    select snapshot_date from fact_totals
+    union
+    select snapshot_date from mart_totals
+
+),
+
 compared as (
 
     select
-        coalesce(fact_totals.snapshot_date, mart_totals.snapshot_date) as snapshot_date,
+        snapshot_dates.snapshot_date,
         fact_totals.positions as fact_positions,
         mart_totals.positions as mart_positions,
         fact_totals.units_on_hand as fact_units_on_hand,
@@ -57,9 +66,11 @@ compared as (
         mart_totals.units_available as mart_units_available,
         fact_totals.stock_value as fact_stock_value,
         mart_totals.stock_value as mart_stock_value
-    from fact_totals
-    full outer join mart_totals
-        on fact_totals.snapshot_date = mart_totals.snapshot_date
+    from snapshot_dates
+    left join fact_totals
+        on snapshot_dates.snapshot_date = fact_totals.snapshot_date
+    left join mart_totals
+        on snapshot_dates.snapshot_date = mart_totals.snapshot_date
 
 ),
 

@@ -1,3 +1,7 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['snapshot_date', 'product_id']},
+])) }}
+
 {#- Sales velocity of every product on every date it has a stock position: the units
     sold in the `sales_velocity_window_days` days ending on the snapshot date (order
     date after snapshot date − window, up to and including the snapshot date), and
@@ -102,7 +106,7 @@ final as (
         cast({{ window_days }} as {{ dbt.type_int() }}) as sales_velocity_window_days,
         coalesce(first_order_date <= window_start_date, false) as is_sales_window_complete,
         cast(units_sold_in_window as {{ dbt.type_bigint() }}) as units_sold_in_window,
-        cast(round(units_sold_in_window * 1.0 / {{ window_days }}, 4) as decimal(18, 4))
+        cast({{ divide_decimals('units_sold_in_window * 1.0', window_days, 4) }} as decimal(18, 4))
             as daily_units_sold
     from units_in_window
 

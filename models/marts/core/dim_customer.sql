@@ -1,3 +1,7 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['customer_pseudonym', 'valid_from']},
+])) }}
+
 {#- Customers, one row per version of their non-identifying attributes (SCD2 from
     snap_customers). Names and contact details are only in the restricted PII model. -#}
 with customer_versions as (

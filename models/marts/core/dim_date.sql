@@ -65,7 +65,7 @@ final as (
         cast(null as date) as month_start_date,
         cast(null as {{ dbt.type_int() }}) as day_of_month,
         cast(null as {{ dbt.type_int() }}) as iso_day_of_week,
-        cast(null as boolean) as is_weekend,
+        cast(null as {{ dbt.type_boolean() }}) as is_weekend,
         cast(null as {{ dbt.type_int() }}) as fiscal_year,
         cast(null as {{ dbt.type_int() }}) as fiscal_quarter,
         cast(null as {{ dbt.type_int() }}) as fiscal_month,

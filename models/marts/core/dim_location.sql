@@ -1,3 +1,7 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['location_id']},
+])) }}
+
 {#- Places, in two roles: the company's own sites from the location master (stores,
     distribution centres, the online shop: where stock is held and sales are made) and
     the areas orders ship to (country, region, state or province, city), taken from the

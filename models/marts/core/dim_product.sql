@@ -1,3 +1,7 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['product_id', 'valid_from']},
+])) }}
+
 {#- Products, one row per version (SCD2 from snap_products). Products that orders or
     stock positions mention but the product master does not know yet are added as
     inferred members, described as the order export described them, so that facts keep

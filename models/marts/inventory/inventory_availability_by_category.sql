@@ -99,14 +99,14 @@ final as (
         cast(positions_in_stock as {{ dbt.type_int() }}) as positions_in_stock,
         cast(stock_out_positions as {{ dbt.type_int() }}) as stock_out_positions,
         cast(below_reorder_positions as {{ dbt.type_int() }}) as below_reorder_positions,
-        cast(round(positions_in_stock * 1.0 / nullif(positions, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('positions_in_stock * 1.0', 'positions', 4) }} as decimal(18, 4))
             as availability_pct,
         cast(units_on_hand as {{ dbt.type_bigint() }}) as units_on_hand,
         cast(units_available as {{ dbt.type_bigint() }}) as units_available,
         cast(stock_value as decimal(18, 2)) as stock_value,
-        cast(round(units_on_hand * 1.0 / nullif(total_units_on_hand, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('units_on_hand * 1.0', 'total_units_on_hand', 4) }} as decimal(18, 4))
             as share_of_units_on_hand_pct,
-        cast(round(stock_value * 1.0 / nullif(total_stock_value, 0), 4) as decimal(18, 4))
+        cast({{ divide_decimals('stock_value * 1.0', 'total_stock_value', 4) }} as decimal(18, 4))
             as share_of_stock_value_pct
     from joined
 

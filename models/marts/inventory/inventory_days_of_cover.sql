@@ -1,3 +1,7 @@
+{{ config(indexes=engine_indexes([
+    {'columns': ['snapshot_date', 'product_id']},
+])) }}
+
 {#- Days of cover of every product on every snapshot date, across the whole production
     network: the units available in all production warehouses divided by the product's
     daily sales velocity (units sold over the velocity window ÷ window days). Null when
@@ -113,11 +117,11 @@ final as (
         -- available ÷ (units sold in the window ÷ window days), in one division so that
         -- the rounding of daily_units_sold does not distort slow movers
         cast(
-            round(
-                total_quantity_available * 1.0 * sales_velocity_window_days
-                / nullif(units_sold_in_window, 0),
-                2
-            ) as decimal(18, 2)
+            {{ divide_decimals(
+                'total_quantity_available * 1.0 * sales_velocity_window_days',
+                'units_sold_in_window',
+                2,
+            ) }} as decimal(18, 2)
         ) as days_of_cover
     from joined
 

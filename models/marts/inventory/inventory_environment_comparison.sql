@@ -41,72 +41,48 @@ positions as (
 
 ),
 
-production_positions as (
-
-    select
-        snapshot_date,
-        snapshot_date_key,
-        warehouse_location_key,
-        product_key,
-        warehouse_id,
-        product_id,
-        quantity_on_hand,
-        unit_cost,
-        stock_value
-    from positions
-    where environment = 'production'
-
-),
-
-test_positions as (
-
-    select
-        snapshot_date,
-        snapshot_date_key,
-        warehouse_location_key,
-        product_key,
-        warehouse_id,
-        product_id,
-        quantity_on_hand,
-        unit_cost,
-        stock_value
-    from positions
-    where environment = 'test'
-
-),
-
+-- A full outer join of the two environments on (snapshot date, warehouse, product),
+-- written as one aggregation over both: MySQL has no full outer join, and a position
+-- is in each environment at most once (fct_inventory's grain; the reconciliation test
+-- inventory_environment_comparison_matches_fct_inventory would see a lost duplicate).
 compared as (
 
     select
-        coalesce(production_positions.snapshot_date, test_positions.snapshot_date) as snapshot_date,
-        coalesce(production_positions.snapshot_date_key, test_positions.snapshot_date_key)
-            as snapshot_date_key,
+        snapshot_date,
         coalesce(
-            production_positions.warehouse_location_key,
-            test_positions.warehouse_location_key
+            max(case when environment = 'production' then snapshot_date_key end),
+            max(case when environment = 'test' then snapshot_date_key end)
+        ) as snapshot_date_key,
+        coalesce(
+            max(case when environment = 'production' then warehouse_location_key end),
+            max(case when environment = 'test' then warehouse_location_key end)
         ) as warehouse_location_key,
-        coalesce(production_positions.product_key, test_positions.product_key) as product_key,
-        coalesce(production_positions.warehouse_id, test_positions.warehouse_id) as warehouse_id,
-        coalesce(production_positions.product_id, test_positions.product_id) as product_id,
+        coalesce(
+            max(case when environment = 'production' then product_key end),
+            max(case when environment = 'test' then product_key end)
+        ) as product_key,
+        warehouse_id,
+        product_id,
         case
             when
-                production_positions.product_id is not null
-                and test_positions.product_id is not null
+                count(case when environment = 'production' then 1 end) > 0
+                and count(case when environment = 'test' then 1 end) > 0
                 then 'both'
-            when production_positions.product_id is not null then 'production_only'
+            when count(case when environment = 'production' then 1 end) > 0 then 'production_only'
             else 'test_only'
         end as presence,
-        production_positions.quantity_on_hand as production_quantity_on_hand,
-        test_positions.quantity_on_hand as test_quantity_on_hand,
-        production_positions.unit_cost as production_unit_cost,
-        test_positions.unit_cost as test_unit_cost,
-        production_positions.stock_value as production_stock_value,
-        test_positions.stock_value as test_stock_value
-    from production_positions
-    full outer join test_positions
-        on production_positions.snapshot_date = test_positions.snapshot_date
-        and production_positions.warehouse_id = test_positions.warehouse_id
-        and production_positions.product_id = test_positions.product_id
+        max(case when environment = 'production' then quantity_on_hand end) as production_quantity_on_hand,
+        max(case when environment = 'test' then quantity_on_hand end) as test_quantity_on_hand,
+        max(case when environment = 'production' then unit_cost end) as production_unit_cost,
+        max(case when environment = 'test' then unit_cost end) as test_unit_cost,
+        max(case when environment = 'production' then stock_value end) as production_stock_value,
+        max(case when environment = 'test' then stock_value end) as test_stock_value
+    from positions
+    where environment in ('production', 'test')
+    group by
+        snapshot_date,
+        warehouse_id,
+        product_id
 
 ),
 
@@ -157,14 +133,14 @@ final as (
         test_quantity_on_hand,
         quantity_variance_units,
         cast(
-            round(quantity_variance_units * 1.0 / nullif(production_quantity_on_hand, 0), 4)
+            {{ divide_decimals('quantity_variance_units * 1.0', 'production_quantity_on_hand', 4) }}
             as decimal(18, 4)
         ) as quantity_variance_pct,
         production_unit_cost,
         test_unit_cost,
         cast(unit_cost_deviation as decimal(18, 4)) as unit_cost_deviation,
         cast(
-            round(unit_cost_deviation * 1.0 / nullif(production_unit_cost, 0), 4)
+            {{ divide_decimals('unit_cost_deviation * 1.0', 'production_unit_cost', 4) }}
             as decimal(18, 4)
         ) as unit_cost_deviation_pct,
         production_stock_value,

@@ -48,13 +48,13 @@ final as (
         cast(total_absolute_variance_units as {{ dbt.type_bigint() }})
             as total_absolute_variance_units,
         cast(
-            round(positions_with_quantity_variance * 1.0 / nullif(positions_in_both, 0), 4)
+            {{ divide_decimals('positions_with_quantity_variance * 1.0', 'positions_in_both', 4) }}
             as decimal(18, 4)
         ) as quantity_variance_rate_pct,
         cast(positions_with_cost_deviation as {{ dbt.type_int() }})
             as positions_with_cost_deviation,
         cast(
-            round(positions_with_cost_deviation * 1.0 / nullif(positions_in_both, 0), 4)
+            {{ divide_decimals('positions_with_cost_deviation * 1.0', 'positions_in_both', 4) }}
             as decimal(18, 4)
         ) as cost_deviation_rate_pct
     from daily_comparison

@@ -89,7 +89,7 @@ ranked as (
             partition by fiscal_year, category
             order by revenue desc, product_id asc
         ) as revenue_rank_in_category,
-        revenue / nullif(sum(revenue) over (partition by fiscal_year), 0) as share_of_revenue
+        {{ divide_decimals('revenue', 'sum(revenue) over (partition by fiscal_year)') }} as share_of_revenue
     from joined
 
 ),

@@ -29,7 +29,7 @@ renamed as (
                 unit_price,
                 case
                     when coalesce(discount, 0) < 1
-                        then sales_amount / (quantity * (1 - coalesce(discount, 0)))
+                        then {{ divide_decimals('sales_amount', 'quantity * (1 - coalesce(discount, 0))') }}
                 end
             ) as decimal(18, 4)
         ) as unit_price,

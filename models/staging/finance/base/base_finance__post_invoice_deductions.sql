@@ -1,6 +1,11 @@
 {#- A table, not a view: pseudonyms are computed once, at build time, where the key is;
     a view would need the key in every session that reads it. -#}
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    indexes=engine_indexes([
+        {'columns': ['customer_pseudonym', 'fiscal_year']},
+    ]),
+) }}
 
 {%- set landed_columns = ['customer_id', 'fiscal_year', 'deduction_pct'] %}
 

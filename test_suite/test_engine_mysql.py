@@ -1,0 +1,491 @@
+"""The same warehouse on MySQL/MariaDB (dbt-mysql 1.7), with the same results as on DuckDB.
+
+dbt-mysql needs dbt-core 1.7, so the build runs the dbt of its own virtualenv
+(.venv-mysql, or SALES_INSIGHTS_MYSQL_VENV), which the test creates from
+requirements-mysql.txt through scripts/_env.sh when it is missing, as the scripts do.
+On MySQL a schema is a database: the build goes into databases of its own, named after
+SALES_INSIGHTS_TEST_DATABASE (default sales_insights_test: the profile's database and
+`<name>_raw`, `<name>_core`, ... through the `schema_prefix` variable), which the test
+drops first. In CI (CI=true) a server that cannot be reached, or a virtualenv that
+cannot be created, is a failure; on a laptop without them the tests are skipped with
+the reason.
+"""
+import importlib.util
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PROFILES_DIR, PROJECT_ROOT, Warehouse, pseudonym, pseudonymization_key, run
+from test_engines import COMPARED_SCHEMAS, TEST_DATABASE, _duckdb_profile, _unavailable
+
+MYSQL = dict(
+    host=os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"),
+    port=int(os.environ.get("DBT_MYSQL_PORT", "3306")),
+    user=os.environ.get("DBT_MYSQL_USER", "root"),
+    password=os.environ.get("DBT_MYSQL_PASSWORD", ""),
+)
+# The profile's own database (engine helpers) and the prefix of every layer's database.
+DATABASE = TEST_DATABASE
+PREFIX = DATABASE + "_"
+# A separate set of databases for the production-target builds, which must not touch
+# the warehouse the other tests compare.
+PRODUCTION_PREFIX = DATABASE + "_prod_"
+LAYERS = (
+    "raw", "staging", "snapshots", "intermediate", "core", "sales", "inventory",
+    "restricted", "disclosure_control", "open_data",
+)
+ANALYST_ROLE = os.environ.get("SALES_INSIGHTS_ANALYST_ROLE", "sales_insights_analyst")
+PUBLIC_ROLE = os.environ.get("SALES_INSIGHTS_PUBLIC_ROLE", "sales_insights_public")
+MYSQL_VENV = Path(os.environ.get("SALES_INSIGHTS_MYSQL_VENV", PROJECT_ROOT / ".venv-mysql"))
+MYSQL_BUILD_TIMEOUT_SECONDS = 1800
+
+
+def _connect(**overrides):
+    import mysql.connector
+
+    settings = dict(MYSQL, connection_timeout=5, charset="utf8mb4", collation="utf8mb4_bin", autocommit=True)
+    settings.update(overrides)
+    return mysql.connector.connect(**settings)
+
+
+def _mysql_dbt():
+    """The dbt of .venv-mysql, created (or brought up to date) by scripts/_env.sh, which
+    also installs the hook that hands the pseudonymization key to each connection."""
+    setup = run(
+        ["bash", "-c", "source scripts/_env.sh && command -v dbt"],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, DBT_TARGET="mysql", SALES_INSIGHTS_MYSQL_VENV=str(MYSQL_VENV)),
+        timeout=1800,
+    )
+    dbt = MYSQL_VENV / "bin" / "dbt"
+    if setup.returncode != 0 or setup.stdout.strip().splitlines()[-1:] != [str(dbt)]:
+        _unavailable("dbt-mysql", f"could not create {MYSQL_VENV}: {setup.stdout[-2000:]}")
+    return dbt
+
+
+def _test_databases(prefix):
+    """The databases a build with this prefix creates (and the profile's own, which holds
+    the engine helpers)."""
+    return [DATABASE] + [prefix + layer for layer in LAYERS]
+
+
+def _drop_databases(cursor, databases):
+    """Drop the databases, and the table privileges MySQL keeps on their tables by name
+    after a drop (a later build must not inherit them)."""
+    placeholders = ", ".join(["%s"] * len(databases))
+    cursor.execute(
+        "select distinct grantee, table_schema, table_name, privilege_type "
+        f"from information_schema.table_privileges where table_schema in ({placeholders})",
+        databases,
+    )
+    for grantee, schema, table, privilege in cursor.fetchall():
+        # MariaDB lists a role as 'role'@'', and revokes from it by its bare name
+        account = grantee[: -len("@''")] if grantee.endswith("@''") else grantee
+        cursor.execute(f"revoke {privilege} on `{schema}`.`{table}` from {account}")
+    for database in databases:
+        cursor.execute(f"drop database if exists `{database}`")
+
+
+
+@dataclass
+class MySQLWarehouse(Warehouse):
+    """A build on the MySQL target, into the databases named by `prefix`."""
+
+    prefix: str = PREFIX
+    profiles_dir: str = str(PROFILES_DIR)
+    build_seconds: float = 0.0
+
+    def env(self):
+        env = super().env()
+        env.update(DBT_MYSQL_SCHEMA=DATABASE, DBT_PROFILES_DIR=self.profiles_dir)
+        return env
+
+    def dbt(self, *args, target="mysql"):
+        command = [
+            str(self.dbt_executable),
+            *args,
+            "--target", target,
+            "--vars", json.dumps({"schema_prefix": self.prefix}),
+            "--project-dir", str(self.project_dir),
+            "--target-path", str(self.target_dir),
+            "--log-path", str(self.root / "logs"),
+        ]
+        return run(command, cwd=self.project_dir, env=self.env(), timeout=MYSQL_BUILD_TIMEOUT_SECONDS)
+
+
+@pytest.fixture(scope="module")
+def mysql_dbt():
+    try:
+        _connect().close()
+    except Exception as error:  # any connection failure means the engine is missing
+        _unavailable("MySQL/MariaDB", error)
+    return _mysql_dbt()
+
+
+@pytest.fixture(scope="module")
+def mysql_warehouse(mysql_dbt, tmp_path_factory):
+    admin = _connect()
+    with admin.cursor() as cursor:
+        _drop_databases(cursor, _test_databases(PREFIX))
+    admin.close()
+    warehouse = MySQLWarehouse(root=tmp_path_factory.mktemp("mysql"), dbt_executable=mysql_dbt)
+    started = time.monotonic()
+    warehouse.build_result = warehouse.dbt("build")
+    warehouse.build_seconds = time.monotonic() - started
+    if (warehouse.target_dir / "run_results.json").exists():
+        warehouse.build_run_results = warehouse.artifact("run_results.json")
+    return warehouse
+
+
+@pytest.fixture
+def mysql_cursor(mysql_warehouse):
+    assert mysql_warehouse.build_result.returncode == 0, mysql_warehouse.build_result.stdout[-3000:]
+    connection = _connect()
+    with connection.cursor() as cursor:
+        yield cursor
+    connection.close()
+
+
+def _ran(run_results):
+    return {
+        r["unique_id"]: r["status"]
+        for r in run_results["results"]
+        if r["unique_id"].split(".")[0] in {"model", "seed", "snapshot", "test"}
+    }
+
+
+def test_mysql_build_succeeds_with_no_errors_and_no_warnings(mysql_warehouse):
+    output = mysql_warehouse.build_result.stdout
+    assert mysql_warehouse.build_result.returncode == 0, output[-5000:]
+    assert re.search(r"Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 ", output), output[-3000:]
+    assert "[WARNING]" not in output, [line for line in output.splitlines() if "WARNING" in line]
+    ran = _ran(mysql_warehouse.build_run_results)
+    counts = {kind: sum(1 for node in ran if node.startswith(kind + ".")) for kind in ("seed", "snapshot", "model", "test")}
+    assert counts["seed"] == 10 and counts["snapshot"] == 3 and counts["model"] >= 57 and counts["test"] >= 600, counts
+    print(f"MySQL/MariaDB build: {mysql_warehouse.build_seconds:.0f} s, {counts}")
+
+
+def test_mysql_runs_every_model_seed_snapshot_and_test_that_duckdb_runs(mysql_warehouse, warehouse):
+    """dbt 1.7 ignores unit tests (a 1.8 feature) but must run every other node: a test
+    written in syntax it does not understand would silently vanish."""
+    assert mysql_warehouse.build_result.returncode == 0, mysql_warehouse.build_result.stdout[-3000:]
+    on_mysql = _ran(mysql_warehouse.build_run_results)
+    on_duckdb = _ran(warehouse.build_run_results)
+    assert set(on_mysql) == set(on_duckdb), sorted(set(on_mysql) ^ set(on_duckdb))[:20]
+    assert set(on_mysql.values()) <= {"success", "pass"}, {k: v for k, v in on_mysql.items() if v not in {"success", "pass"}}
+    # HMAC-SHA-256 built from MySQL's SHA2, HEX, CONV and ^ reproduces RFC 4231
+    assert on_mysql["test.sales_insights.assert_hmac_sha256_matches_rfc_4231_vectors"] == "pass"
+
+
+def test_mysql_results_equal_duckdb(mysql_cursor, db):
+    """Every table of the core, sales, inventory and open-data schemas: the same row count
+    and the same exact sum of every numeric column as on DuckDB."""
+    expected = _duckdb_profile(db)
+    assert len(expected) >= 23  # 8 core, 6 sales, 5 inventory, 4 open-data tables
+    placeholders = ", ".join(["%s"] * len(COMPARED_SCHEMAS))
+    mysql_cursor.execute(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema in ({placeholders}) and table_type = 'BASE TABLE'",
+        tuple(PREFIX + schema for schema in COMPARED_SCHEMAS),
+    )
+    tables = {(schema[len(PREFIX):], table) for schema, table in mysql_cursor.fetchall()}
+    assert tables == set(expected), sorted(tables ^ set(expected))
+    differences = []
+    for (schema, table), measures in expected.items():
+        columns = [c for c in measures if c != "rows"]
+        sums = ", ".join(f"sum(`{c}`)" for c in columns)
+        mysql_cursor.execute(f"select count(*){', ' + sums if sums else ''} from `{PREFIX}{schema}`.`{table}`")
+        actual = dict(zip(["rows"] + columns, mysql_cursor.fetchone()))
+        for measure, value in measures.items():
+            if value is None and actual[measure] is None:
+                continue
+            if value is None or actual[measure] is None or Decimal(str(value)) != Decimal(str(actual[measure])):
+                differences.append((schema, table, measure, value, actual[measure]))
+    assert not differences, differences[:20]
+
+
+def test_mysql_pseudonyms_equal_duckdb_and_pythons_hmac(mysql_cursor, db):
+    """Every customer's pseudonym is the same as on DuckDB and is Python's HMAC-SHA-256 of
+    the customer number under the key the connection hook handed to the session."""
+    mysql_cursor.execute(
+        f"select customer_id, customer_pseudonym from `{PREFIX}restricted`.`pii_data_subjects` "
+        "where data_subject_type = 'customer'"
+    )
+    on_mysql = dict(mysql_cursor.fetchall())
+    on_duckdb = dict(db.execute(
+        "select customer_id, customer_pseudonym from restricted.pii_data_subjects "
+        "where data_subject_type = 'customer'"
+    ).fetchall())
+    assert len(on_mysql) > 1000 and on_mysql == on_duckdb
+    assert not [c for c, p in on_mysql.items() if p != pseudonym(c)]
+    mysql_cursor.execute(f"select customer_pseudonym from `{PREFIX}core`.`dim_customer`")
+    in_dimension = {p for (p,) in mysql_cursor.fetchall()}
+    assert in_dimension == {p for (p,) in db.execute("select customer_pseudonym from core.dim_customer").fetchall()}
+
+
+def test_the_key_never_appears_in_what_dbt_mysql_keeps(mysql_warehouse):
+    """The hook sets the key on the connection, outside the SQL dbt logs and keeps."""
+    key = pseudonymization_key()
+    for folder in (mysql_warehouse.target_dir, mysql_warehouse.root / "logs"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                text = path.read_text(errors="ignore")
+                assert key.decode() not in text and key.hex() not in text.lower(), path
+
+
+def test_the_key_hook_is_installed_and_hands_any_key_to_the_session_unchanged(mysql_dbt):
+    """dbt-mysql's connect() carries the hook in .venv-mysql, and its init_command sets
+    the session variable to exactly the key, whatever characters it holds."""
+    probe = run(
+        [str(mysql_dbt.parent / "python"), "-c",
+         "import dbt.adapters.mysql.connections as c; print(c.mysql.connector.connect.sales_insights_key_hook)"],
+        cwd=PROJECT_ROOT, env=dict(os.environ),
+    )
+    assert probe.stdout.strip().endswith("True"), probe.stdout[-2000:]
+    spec = importlib.util.spec_from_file_location(
+        "mysql_pseudonymization_key", PROJECT_ROOT / "engine_plugins" / "mysql_pseudonymization_key.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    key = "a 'quoted', back\\slashed clé; longer than SHA-256's 64-byte block: " + secrets.token_hex(8)
+    connection = _connect(init_command=hook.init_command(key))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "select @sales_insights_pseudonymization_key, collation(@sales_insights_pseudonymization_key)"
+            )
+            assert cursor.fetchone() == (key, "utf8mb4_bin")
+    finally:
+        connection.close()
+
+
+def test_mysql_strings_compare_case_sensitively(mysql_cursor):
+    """Every database, and every string column in it, has a binary collation, so 'P-1' and
+    'p-1' are two products as on the other engines (MySQL's default collations ignore
+    case: deduplication, uniqueness tests and the snapshots' change detection would
+    differ)."""
+    databases = _test_databases(PREFIX)
+    placeholders = ", ".join(["%s"] * len(databases))
+    mysql_cursor.execute(
+        "select schema_name, default_collation_name from information_schema.schemata "
+        f"where schema_name in ({placeholders})",
+        databases,
+    )
+    collations = dict(mysql_cursor.fetchall())
+    assert set(collations) == set(databases), collations
+    assert set(collations.values()) == {"utf8mb4_bin"}, collations
+    mysql_cursor.execute(
+        "select table_schema, table_name, column_name, collation_name from information_schema.columns "
+        f"where table_schema in ({placeholders}) and collation_name <> 'utf8mb4_bin'",
+        databases,
+    )
+    assert mysql_cursor.fetchall() == []
+    mysql_cursor.execute(
+        f"select sum(location_type = 'store'), sum(location_type = 'STORE') from `{PREFIX}core`.`dim_location`"
+    )
+    lower_case, upper_case = mysql_cursor.fetchone()
+    assert lower_case > 0 and upper_case == 0
+
+
+def _reader(mysql_cursor, role):
+    """A real user holding only `role`, as a connection with the role set."""
+    user, password = f"{DATABASE}_reader"[:32], secrets.token_hex(12)
+    mysql_cursor.execute(f"drop user if exists '{user}'@'%'")
+    mysql_cursor.execute(f"create user '{user}'@'%' identified by '{password}'")
+    mysql_cursor.execute(f"grant {role} to '{user}'@'%'")
+    connection = _connect(user=user, password=password)
+    connection.cursor().execute(f"set role {role}")
+    return user, connection
+
+
+def _assert_reads(connection, readable, unreadable):
+    import mysql.connector
+
+    with connection.cursor() as cursor:
+        for table in readable:
+            cursor.execute(f"select count(*) from `{PREFIX}{table}`")
+            assert cursor.fetchone()[0] > 0, table
+        for table in unreadable:
+            with pytest.raises(mysql.connector.errors.ProgrammingError, match="denied"):
+                cursor.execute(f"select count(*) from `{PREFIX}{table}`")
+
+
+@pytest.mark.parametrize("role, readable, unreadable", [
+    (
+        ANALYST_ROLE,
+        ["core`.`fct_sales", "sales`.`sales_profit_and_loss", "inventory`.`inventory_stock_levels"],
+        ["restricted`.`pii_data_subjects", "staging`.`stg_sales_system__customers"],
+    ),
+    (
+        PUBLIC_ROLE,
+        ["open_data`.`open_sales_by_month_country_category", "open_data`.`open_delivery_lead_times_by_month_ship_mode"],
+        ["restricted`.`pii_data_subjects", "disclosure_control`.`sdc_sales_contributions_by_month_country_category",
+         "core`.`fct_sales"],
+    ),
+])
+def test_mysql_roles_read_what_they_are_granted_and_no_personal_data(mysql_cursor, role, readable, unreadable):
+    """A real user holding the analyst role reads the marts; one holding the public role
+    reads the open data; neither reads the restricted PII model (nor staging, nor the
+    disclosure-control inputs)."""
+    user, connection = _reader(mysql_cursor, role)
+    try:
+        _assert_reads(connection, readable, unreadable)
+    finally:
+        connection.close()
+        mysql_cursor.execute(f"drop user if exists '{user}'@'%'")
+
+
+def test_mysql_tables_have_their_documented_indexes(mysql_warehouse, mysql_cursor):
+    """Every table model whose config declares indexes (documented in its description)
+    has them on MySQL, where dbt-mysql ignores the config and a post-hook adds them."""
+    declared = {
+        (node["schema"], node["alias"]): [", ".join(index["columns"]) for index in node["config"]["indexes"]]
+        for node in mysql_warehouse.manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("indexes")
+    }
+    assert {table for _, table in declared} >= {
+        "fct_sales", "fct_inventory", "dim_product", "dim_customer", "dim_location",
+        "base_finance__post_invoice_deductions", "inventory_days_of_cover",
+    }, declared
+    mysql_cursor.execute(
+        "select table_schema, table_name, group_concat(column_name order by seq_in_index separator ', ') "
+        "from information_schema.statistics where table_schema like %s and index_name like 'ix\\_%' "
+        "group by table_schema, table_name, index_name",
+        (PREFIX.replace("_", "\\_") + "%",),
+    )
+    indexed = {}
+    for schema, table, columns in mysql_cursor.fetchall():
+        indexed.setdefault((schema, table), []).append(columns)
+    assert {table: sorted(columns) for table, columns in indexed.items()} == {
+        table: sorted(columns) for table, columns in declared.items()
+    }
+
+
+def test_mysql_restricted_model_grants_nothing_even_after_a_grant_by_hand(mysql_warehouse, mysql_cursor):
+    """MySQL keeps table privileges by name across a drop: a rebuild must revoke a grant
+    someone made by hand on the PII model, not inherit it."""
+    table = f"`{PREFIX}restricted`.`pii_data_subjects`"
+    mysql_cursor.execute(f"grant select on {table} to {ANALYST_ROLE}")
+    rebuilt = mysql_warehouse.dbt("run", "--select", "pii_data_subjects")
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
+    mysql_cursor.execute(
+        "select grantee, privilege_type from information_schema.table_privileges "
+        "where table_schema = %s and table_name = 'pii_data_subjects'",
+        (PREFIX + "restricted",),
+    )
+    assert mysql_cursor.fetchall() == []
+
+
+def test_mysql_snapshot_closes_the_version_of_a_deleted_row(mysql_warehouse, mysql_cursor):
+    """invalidate_hard_deletes: a product gone from the export gets its version closed
+    (dbt-mysql's own snapshot merge ignored deletes; see macros/cross_db/mysql_adapter.sql)."""
+    raw, snapshots = f"`{PREFIX}raw`.`products`", f"`{PREFIX}snapshots`.`snap_products`"
+    mysql_cursor.execute(f"select min(product_id) from {snapshots} where dbt_valid_to is null")
+    (product_id,) = mysql_cursor.fetchone()
+    mysql_cursor.execute(f"create table `{PREFIX}raw`.`products_kept` as select * from {raw}")
+    try:
+        mysql_cursor.execute(f"delete from {raw} where trim(product_id) = %s", (product_id,))
+        snapshot = mysql_warehouse.dbt("snapshot", "--select", "snap_products")
+        assert snapshot.returncode == 0, snapshot.stdout[-3000:]
+        mysql_cursor.execute(
+            f"select count(*), count(dbt_valid_to) from {snapshots} where product_id = %s", (product_id,)
+        )
+        versions, closed = mysql_cursor.fetchone()
+        assert versions >= 1 and closed == versions, (product_id, versions, closed)
+    finally:
+        mysql_cursor.execute(f"delete from {raw}")
+        mysql_cursor.execute(f"insert into {raw} select * from `{PREFIX}raw`.`products_kept`")
+        mysql_cursor.execute(f"drop table `{PREFIX}raw`.`products_kept`")
+
+
+def test_mysql_a_new_erasure_request_purges_the_snapshot_history(mysql_warehouse, mysql_cursor):
+    """The snapshot's post-hook deletes on MySQL every version of a customer who asked to
+    be erased (pseudonyms recomputed from the landed requests and the session's key), and
+    the restricted model forgets them."""
+    mysql_cursor.execute(
+        f"select min(customer_id) from `{PREFIX}restricted`.`pii_data_subjects` where data_subject_type = 'customer'"
+    )
+    (customer_id,) = mysql_cursor.fetchone()
+    snapshot_rows = f"select count(*) from `{PREFIX}snapshots`.`snap_customers` where customer_pseudonym = %s"
+    mysql_cursor.execute(snapshot_rows, (pseudonym(customer_id),))
+    assert mysql_cursor.fetchone()[0] >= 1
+    requests = f"`{PREFIX}raw`.`erasure_requests`"
+    mysql_cursor.execute(f"insert into {requests} (customer_id, requested_at) values (%s, '2026-11-20 09:00:00')", (customer_id,))
+    try:
+        purged = mysql_warehouse.dbt("build", "--select", "snap_customers", "pii_data_subjects")
+        assert purged.returncode == 0, purged.stdout[-3000:]
+        mysql_cursor.execute(snapshot_rows, (pseudonym(customer_id),))
+        assert mysql_cursor.fetchone()[0] == 0
+        mysql_cursor.execute(
+            f"select count(*) from `{PREFIX}restricted`.`pii_data_subjects` where customer_id = %s", (customer_id,)
+        )
+        assert mysql_cursor.fetchone()[0] == 0
+    finally:
+        mysql_cursor.execute(f"delete from {requests} where customer_id = %s", (customer_id,))
+
+
+@pytest.fixture(scope="module")
+def mysql_production_build(mysql_dbt, tmp_path_factory):
+    """Build the sales order lines on a copy of the shipped profile whose `prod` target is
+    the mysql output, in databases of their own, with a given key (None: the default)."""
+    profiles = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text())
+    outputs = profiles["sales_insights"]["outputs"]
+    outputs["prod"] = dict(outputs["mysql"])
+    profiles_dir = tmp_path_factory.mktemp("mysql_prod_profiles")
+    (profiles_dir / "profiles.yml").write_text(yaml.safe_dump(profiles))
+
+    admin = _connect()
+    with admin.cursor() as cursor:
+        _drop_databases(cursor, [PRODUCTION_PREFIX + layer for layer in LAYERS])
+    admin.close()
+
+    def build(key):
+        warehouse = MySQLWarehouse(
+            root=tmp_path_factory.mktemp("mysql_prod"), dbt_executable=mysql_dbt,
+            prefix=PRODUCTION_PREFIX, profiles_dir=str(profiles_dir),
+        )
+        previous = os.environ.pop("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", None)
+        if key is not None:
+            os.environ["SALES_INSIGHTS_PSEUDONYMIZATION_KEY"] = key
+        try:
+            return warehouse.dbt(
+                "build", "--select", "+base_sales_system__sales_order_lines",
+                "--exclude", "resource_type:test", target="prod",
+            )
+        finally:
+            os.environ.pop("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", None)
+            if previous is not None:
+                os.environ["SALES_INSIGHTS_PSEUDONYMIZATION_KEY"] = previous
+
+    yield build
+    admin = _connect()
+    with admin.cursor() as cursor:
+        _drop_databases(cursor, [PRODUCTION_PREFIX + layer for layer in LAYERS])
+    admin.close()
+
+
+def test_a_mysql_production_build_refuses_the_unsafe_development_key(mysql_production_build):
+    result = mysql_production_build(None)
+    assert result.returncode != 0
+    assert "production target and SALES_INSIGHTS_PSEUDONYMIZATION_KEY is the unsafe development default" in result.stdout
+    assert "OK created sql table model" not in result.stdout
+
+
+def test_a_mysql_key_shorter_than_32_bytes_never_builds(mysql_production_build):
+    result = mysql_production_build("too-short-a-key")
+    assert result.returncode != 0
+    assert "shorter than 32 bytes" in result.stdout
+
+
+def test_a_mysql_production_build_runs_with_a_proper_key(mysql_production_build):
+    result = mysql_production_build("0123456789abcdef0123456789abcdef-a-test-only-key")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "OK created sql table model" in result.stdout
