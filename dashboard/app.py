@@ -56,8 +56,9 @@ def revenue_page():
         "customers": ("Distinct customers", "{:,}"),
         "gross_margin_pct": ("Gross margin %", "{}%"),
     })
-    st.caption(f"Gross margin over the order lines with every reference rate: "
-               f"{headlines.margin_coverage_pct.iloc[0]}% of revenue.")
+    coverage = headlines.margin_coverage_pct.iloc[0]
+    if not pd.isna(coverage):
+        st.caption(f"Gross margin over the order lines with every reference rate: {coverage}% of revenue.")
     st.subheader("By fiscal year")
     st.dataframe(data.to_float(data.sales_headlines(connection(), filters, by_fiscal_year=True)),
                  hide_index=True)
