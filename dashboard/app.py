@@ -38,9 +38,30 @@ def note_unapplied(filters, columns):
         st.caption(f"Not filtered by {', '.join(ignored)}: this mart has no such column.")
 
 
+def headline_tiles(figures, formats):
+    for column, (name, (label, form)) in zip(st.columns(len(formats)), formats.items()):
+        value = figures[name].iloc[0] if len(figures) else None
+        column.metric(label, "–" if value is None or pd.isna(value) else form.format(value))
+
+
 def revenue_page():
     filters = sidebar_filters()
     st.title("Revenue and margin")
+    headlines = data.sales_headlines(connection(), filters)
+    headline_tiles(headlines, {
+        "revenue": ("Revenue", "{:,.0f}"),
+        "units": ("Units", "{:,}"),
+        "orders": ("Orders", "{:,}"),
+        "average_order_value": ("Average order value", "{:,.2f}"),
+        "customers": ("Distinct customers", "{:,}"),
+        "gross_margin_pct": ("Gross margin %", "{}%"),
+    })
+    coverage = headlines.margin_coverage_pct.iloc[0]
+    if not pd.isna(coverage):
+        st.caption(f"Gross margin over the order lines with every reference rate: {coverage}% of revenue.")
+    st.subheader("By fiscal year")
+    st.dataframe(data.to_float(data.sales_headlines(connection(), filters, by_fiscal_year=True)),
+                 hide_index=True)
     growth = data.fiscal_year_growth(connection(), filters)
     for column, row in zip(st.columns(max(len(growth), 1)), growth.itertuples()):
         column.metric(f"FY{row.fiscal_year} revenue", f"{row.revenue:,.2f}",
@@ -50,8 +71,7 @@ def revenue_page():
     st.line_chart(trend, x="month_start_date", y=["revenue", "prior_year_revenue"])
     st.subheader("Year-over-year growth by month (%)")
     st.bar_chart(trend, x="month_start_date", y="revenue_yoy_growth_pct")
-    st.subheader("Gross margin by fiscal quarter")
-    note_unapplied(filters, data.PROFIT_AND_LOSS_COLUMNS)
+    st.subheader("Gross margin by fiscal quarter (%)")
     margin = data.to_float(data.margin_trend(connection(), filters))
     margin["quarter"] = "FY" + margin.fiscal_year.astype(str) + " Q" + margin.fiscal_quarter.astype(str)
     st.line_chart(margin, x="quarter", y="gross_margin_pct")
@@ -83,6 +103,12 @@ def profit_and_loss_page():
 def inventory_page():
     filters = sidebar_filters()
     st.title("Inventory availability and stock-outs")
+    headlines = data.inventory_headlines(connection(), filters)
+    headline_tiles(headlines, {
+        "stock_on_hand": ("Stock on hand (units, latest snapshot)", "{:,}"),
+        "availability_pct": ("Availability % (all snapshots)", "{}%"),
+        "latest_snapshot_date": ("Latest snapshot", "{}"),
+    })
     note_unapplied(filters, data.INVENTORY_COLUMNS)
     daily = data.to_float(data.availability(connection(), filters))
     st.subheader("Positions in stock (%)")

@@ -142,21 +142,97 @@ def fiscal_year_growth(connection, filters: Filters) -> pd.DataFrame:
 
 PROFIT_AND_LOSS_COLUMNS = ("fiscal_year", "country", "category")
 
+# The line-grain sales fact, described by the dimension versions valid on the order date:
+# the only grain at which orders and customers can be counted distinct for any filter.
+ORDER_LINE_COLUMNS = ("fiscal_year", "country", "category", "customer_segment")
+_ORDER_LINES = """
+    select
+        dates.fiscal_year,
+        dates.fiscal_quarter,
+        ship_to_areas.country,
+        products.category,
+        customers.customer_segment,
+        order_lines.order_id,
+        order_lines.customer_pseudonym,
+        order_lines.quantity,
+        order_lines.sales_amount,
+        order_lines.net_sales_amount,
+        order_lines.gross_margin_amount,
+        case when order_lines.gross_margin_amount is not null
+            then order_lines.net_sales_amount end as costed_net_sales_amount,
+        case when order_lines.gross_margin_amount is not null
+            then order_lines.sales_amount end as costed_sales_amount
+    from sales.sales_order_lines_costed as order_lines
+    inner join core.dim_date as dates on order_lines.order_date_key = dates.date_key
+    inner join core.dim_product as products on order_lines.product_key = products.product_key
+    inner join core.dim_customer as customers on order_lines.customer_key = customers.customer_key
+    inner join core.dim_location as ship_to_areas
+        on order_lines.ship_to_location_key = ship_to_areas.location_key
+"""
+
+
+def _percentage(numerator: str, denominator: str) -> str:
+    return f"cast(round(100 * {numerator} / nullif({denominator}, 0), 2) as decimal(18, 2))"
+
+
+def sales_headlines(connection, filters: Filters, by_fiscal_year: bool = False) -> pd.DataFrame:
+    """Revenue, units, orders, average order value, distinct customers, net sales and gross
+    margin of the selection (one row), or one row per fiscal year. The semantic layer's
+    metrics of the same names (models/marts/sales/_sales__semantic_models.yml) agree.
+
+    Gross margin % compares like with like: margin over the net sales of the same lines,
+    those with every reference rate (a line without a cost never lowers the margin);
+    margin coverage % is their share of revenue."""
+    where, params = _where(filters, ORDER_LINE_COLUMNS)
+    group = "fiscal_year" if by_fiscal_year else None
+    return query(connection, f"""
+        with order_lines as ({_ORDER_LINES}),
+
+        totals as (
+            select {group + ',' if group else ''}
+                   sum(sales_amount) as revenue, sum(quantity) as units,
+                   count(distinct order_id) as orders,
+                   count(distinct customer_pseudonym) as customers,
+                   sum(net_sales_amount) as net_sales_amount,
+                   sum(gross_margin_amount) as gross_margin_amount,
+                   sum(costed_net_sales_amount) as costed_net_sales_amount,
+                   sum(costed_sales_amount) as costed_sales_amount
+            from order_lines
+            where {where}
+            {'group by ' + group if group else ''}
+        )
+
+        select {group + ',' if group else ''}
+               revenue, units, orders, customers,
+               cast(round(revenue / nullif(orders, 0), 2) as decimal(18, 2)) as average_order_value,
+               cast(round(net_sales_amount, 2) as decimal(18, 2)) as net_sales_amount,
+               cast(round(gross_margin_amount, 2) as decimal(18, 2)) as gross_margin_amount,
+               {_percentage('gross_margin_amount', 'costed_net_sales_amount')} as gross_margin_pct,
+               {_percentage('costed_sales_amount', 'revenue')} as margin_coverage_pct
+        from totals
+        {'order by ' + group if group else ''}
+    """, params)
+
 
 def margin_trend(connection, filters: Filters) -> pd.DataFrame:
-    """Net sales and gross margin by fiscal quarter (the P&L has no customer segment)."""
-    where, params = _where(filters, PROFIT_AND_LOSS_COLUMNS)
+    """Net sales, gross margin and margin % by fiscal quarter, as in sales_headlines."""
+    where, params = _where(filters, ORDER_LINE_COLUMNS)
     return query(connection, f"""
-        with quarterly as (
+        with order_lines as ({_ORDER_LINES}),
+
+        quarterly as (
             select fiscal_year, fiscal_quarter, sum(net_sales_amount) as net_sales_amount,
-                   sum(gross_margin_amount) as gross_margin_amount
-            from sales.sales_profit_and_loss
+                   sum(gross_margin_amount) as gross_margin_amount,
+                   sum(costed_net_sales_amount) as costed_net_sales_amount
+            from order_lines
             where {where}
             group by fiscal_year, fiscal_quarter
         )
-        select fiscal_year, fiscal_quarter, net_sales_amount, gross_margin_amount,
-               cast(round(100 * gross_margin_amount / nullif(net_sales_amount, 0), 2)
-                   as decimal(18, 2)) as gross_margin_pct
+
+        select fiscal_year, fiscal_quarter,
+               cast(round(net_sales_amount, 2) as decimal(18, 2)) as net_sales_amount,
+               cast(round(gross_margin_amount, 2) as decimal(18, 2)) as gross_margin_amount,
+               {_percentage('gross_margin_amount', 'costed_net_sales_amount')} as gross_margin_pct
         from quarterly
         order by fiscal_year, fiscal_quarter
     """, params)
@@ -214,6 +290,7 @@ def top_customers(connection, filters: Filters, limit: int = 10) -> pd.DataFrame
 
 
 INVENTORY_COLUMNS = ("category",)
+INVENTORY_HEADLINE_COLUMNS = ("fiscal_year", "category")
 
 
 def availability(connection, filters: Filters) -> pd.DataFrame:
@@ -235,6 +312,39 @@ def availability(connection, filters: Filters) -> pd.DataFrame:
                    as decimal(18, 2)) as availability_pct
         from daily
         order by snapshot_date
+    """, params)
+
+
+def inventory_headlines(connection, filters: Filters, by_fiscal_year: bool = False) -> pd.DataFrame:
+    """Stock on hand (units, production network) on the latest snapshot of the selection,
+    or of each fiscal year, and availability % over all its snapshots (positions in stock
+    over positions). The semantic layer's stock_on_hand and availability_pct agree."""
+    where, params = _where(filters, INVENTORY_HEADLINE_COLUMNS)
+    group = "fiscal_year" if by_fiscal_year else None
+    partition = f"partition by {group}" if group else ""
+    return query(connection, f"""
+        with categories as (
+            select dates.fiscal_year, availability.snapshot_date, availability.positions,
+                   availability.positions_in_stock, availability.units_on_hand
+            from inventory.inventory_availability_by_category as availability
+            inner join core.dim_date as dates on availability.snapshot_date_key = dates.date_key
+            where {where}
+        ),
+
+        dated as (
+            select *, max(snapshot_date) over ({partition}) as latest_snapshot_date
+            from categories
+        )
+
+        select {group + ',' if group else ''}
+               max(latest_snapshot_date) as latest_snapshot_date,
+               sum(case when snapshot_date = latest_snapshot_date then units_on_hand else 0 end)
+                   as stock_on_hand,
+               {_percentage('sum(positions_in_stock)', 'cast(sum(positions) as decimal(18, 4))')}
+                   as availability_pct
+        from dated
+        {'group by ' + group if group else ''}
+        {'order by ' + group if group else ''}
     """, params)
 
 

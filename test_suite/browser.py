@@ -74,6 +74,18 @@ def headless_page(width: int = 1400, height: int = 900):
             browser.close()
 
 
+def save_readme_screenshot(screenshot: Path, destination: Path, max_bytes: int = 300_000) -> None:
+    """Copy a screenshot into the docs as a palette PNG (a UI has few colours), small
+    enough for the README; fails rather than commit an oversized image."""
+    from PIL import Image
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(screenshot) as image:
+        image.convert("RGB").quantize(colors=256).save(destination, optimize=True)
+    size = destination.stat().st_size
+    assert size <= max_bytes, f"{destination.name} is {size} bytes, over {max_bytes}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

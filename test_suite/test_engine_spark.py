@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, run
-from test_engines import _duckdb_profile, _unavailable
+from test_engines import _duckdb_profile, _unavailable, same_sum
 
 SPARK_BUILD_TIMEOUT_SECONDS = 3600
 
@@ -154,7 +154,7 @@ def test_spark_results_equal_duckdb(spark_warehouse, db):
         for measure, value in measures.items():
             if value is None and actual[measure] is None:
                 continue
-            if value is None or actual[measure] is None or Decimal(str(value)) != Decimal(actual[measure]):
+            if value is None or actual[measure] is None or not same_sum(value, actual[measure]):
                 differences.append((schema, table, measure, value, actual[measure]))
     assert not differences, differences[:20]
 

@@ -1,0 +1,44 @@
+{#- The sales mart's line-grain fact: every fct_sales order line with the keys of the
+    conformed dimensions, the customer's pseudonym and the profit-and-loss waterfall of
+    int_order_lines_costed. Amounts keep their 8 decimal places: whoever aggregates
+    (the semantic layer, the dashboard) rounds once, at the end. -#}
+with order_lines as (
+
+    select * from {{ ref('int_order_lines_costed') }}
+
+),
+
+final as (
+
+    select
+        -- keys
+        order_line_key,
+        order_id,
+        order_date_key,
+        product_key,
+        customer_key,
+        ship_to_location_key,
+        customer_pseudonym,
+
+        -- attributes of the order
+        channel,
+        platform,
+        has_deduction_rate,
+        has_freight_rate,
+        has_manufacturing_cost,
+        order_date,
+
+        -- measures
+        quantity,
+        cast(sales_amount as decimal(18, 2)) as sales_amount,
+        cast(post_invoice_deduction_amount as decimal(28, 8)) as post_invoice_deduction_amount,
+        cast(net_sales_amount as decimal(28, 8)) as net_sales_amount,
+        cast(freight_cost_amount as decimal(28, 8)) as freight_cost_amount,
+        cast(other_cost_amount as decimal(28, 8)) as other_cost_amount,
+        cast(manufacturing_cost_amount as decimal(28, 8)) as manufacturing_cost_amount,
+        cast(gross_margin_amount as decimal(28, 8)) as gross_margin_amount
+    from order_lines
+
+)
+
+select * from final
