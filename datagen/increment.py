@@ -8,8 +8,8 @@ deliver, to be appended with `scripts/load_raw.sh --mode append`:
 - sales_order_lines.csv: the day's new order lines (as many as the average day of the
   last four weeks, each copied from a recent line: same customer, product and price
   level, new order numbers) and the day's corrections of earlier lines, each a later
-  version of the line (same order_id and line number, later `updated_at`): orders of
-  the last week that ship today (ship date and carrier filled in) and quantity
+  version of the line (same order_id and line number, later `updated_at`): a third of
+  the last week's open lines, which ship today (ship date and carrier filled in), and quantity
   corrections on 1 % of the lines of the last two weeks;
 - inventory_snapshots.csv: the day's stock positions (those of the last snapshot date,
   with the day's movements);
@@ -82,7 +82,7 @@ def build_increment(source: Path, seed: int, erasures: int) -> tuple[date, dict[
               and regexp_matches(coalesce(discount, '0'), '^(0|0\\.\\d+)$')
               and regexp_matches(sales_amount, '^\\d+\\.\\d+$')
               and coalesce(currency, 'EUR') = 'EUR'
-              and order_id is not null and order_line_number is not null
+              and order_id is not null and regexp_matches(order_line_number, '^\\d+$')
               and customer_id is not null and customer_name is not null and country is not null
               and product_id is not null
               and updated_at is not null""")
@@ -92,7 +92,7 @@ def build_increment(source: Path, seed: int, erasures: int) -> tuple[date, dict[
         select_columns = ", ".join(columns)
         recent = connection.execute(
             f"select {select_columns} from clean_lines where cast(order_date as date) > ? "
-            "order by order_id, cast(order_line_number as integer), updated_at",
+            "order by order_id, try_cast(order_line_number as integer), updated_at",
             [last_day - timedelta(days=28)]).fetchall()
         # the latest version of each recent line (a correction must follow the latest)
         latest: dict[tuple[str, str], dict] = {}
@@ -139,7 +139,9 @@ def build_increment(source: Path, seed: int, erasures: int) -> tuple[date, dict[
     corrections: list[dict] = []
     shipped_carriers = {row["ship_mode"]: row["carrier_id"] for row in templates if row["carrier_id"]}
     for row in templates:
-        if not row["ship_date"] and row["order_date"] >= (day - timedelta(days=7)).isoformat():
+        # about a third of the last week's open lines ship on a given day
+        if (not row["ship_date"] and row["order_date"] >= (day - timedelta(days=7)).isoformat()
+                and rng.random() < 0.35):
             corrected = dict(row, ship_date=day.isoformat(), updated_at=_timestamp(day, rng),
                              carrier_id=row["carrier_id"] or shipped_carriers.get(row["ship_mode"], ""))
             corrections.append(corrected)
