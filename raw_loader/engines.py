@@ -1,9 +1,9 @@
 """One class per engine, each loading a landed file through the engine's own bulk path.
 
-Every load of a table is all-or-nothing: the file goes into a side table first
-(`<table>__loading`), and only a complete load replaces (or, in append mode, is added
-to) the raw table, inside one transaction where the engine has transactional DDL
-(DuckDB, PostgreSQL), by an atomic RENAME on MySQL, by an overwrite on Spark. Raw
+Every load of a table is all-or-nothing: in one transaction on DuckDB (through a side
+table `<table>__loading`) and PostgreSQL (truncate and COPY into the table itself, which
+the staging views depend on), by loading a side table and an atomic RENAME on MySQL, by
+a side table and drop-and-rename on Spark. Raw
 tables hold the contract's columns only, all as text; extra columns are dropped.
 
 The ledger table `_load_ledger` in the raw schema records every load (table, file,
@@ -183,10 +183,13 @@ class PostgresEngine(Engine):
         return f"{_quote(self.schema)}.{_quote(name)}"
 
     def load(self, landed: LandedFile, mode: str) -> int:
+        """One transaction per table: the raw table is emptied (replace) and the file
+        copied into it, so a failed COPY leaves the previous landing in place. The table
+        is kept rather than dropped, because the staging views that read it (and depend
+        on it in PostgreSQL's catalog) would forbid the drop."""
         import psycopg2
 
         table = landed.table
-        source = landed
         path = landed.path
         if landed.format == "parquet":
             say(f"  {path.name}: converting to CSV for COPY")
@@ -194,35 +197,41 @@ class PostgresEngine(Engine):
             header = table.columns
         else:
             header = landed.header
-        loading, target = self._table(table.name + "__loading"), self._table(table.name)
-        file_columns = ", ".join(_quote(name) for name in header)
+        target = self._table(table.name)
+        contract_columns = ", ".join(_quote(c) for c in table.columns)
+        copy_options = ("with (format csv, header true, delimiter ',', quote '\"', escape '\"', "
+                        "encoding 'UTF8')")
         try:
             with self.connection.cursor() as cursor:
-                cursor.execute(f"drop table if exists {loading}")
-                cursor.execute(f"create table {loading} ({', '.join(_quote(n) + ' text' for n in header)})")
+                cursor.execute("select column_name from information_schema.columns "
+                               "where table_schema = %s and table_name = %s", (self.schema, table.name))
+                existing = {name for (name,) in cursor.fetchall()}
+                if existing and existing != set(table.columns):
+                    cursor.execute(f"drop table {target}")
+                    existing = set()
+                if not existing:
+                    cursor.execute(f"create table {target} ({', '.join(_quote(c) + ' text' for c in table.columns)})")
+                elif mode == "replace":
+                    cursor.execute(f"truncate table {target}")
+                extras = [name for name in header if name not in table.columns]
+                copy_into = target
+                if extras:
+                    copy_into = _quote(table.name + "__loading")
+                    cursor.execute(f"create temporary table {copy_into} "
+                                   f"({', '.join(_quote(n) + ' text' for n in header)}) on commit drop")
                 with path.open("rb") as handle:
                     cursor.copy_expert(
-                        f"copy {loading} ({file_columns}) from stdin "
-                        "with (format csv, header true, delimiter ',', quote '\"', escape '\"', "
-                        "encoding 'UTF8')",
+                        f"copy {copy_into} ({', '.join(_quote(n) for n in header)}) from stdin {copy_options}",
                         ReadProgress(handle, path.stat().st_size, path.name))
                 rows = cursor.rowcount
-                for extra in (name for name in header if name not in table.columns):
-                    cursor.execute(f"alter table {loading} drop column {_quote(extra)}")
-                if mode == "replace":
-                    cursor.execute(f"drop table if exists {target}")
-                    cursor.execute(f"alter table {loading} rename to {_quote(table.name)}")
-                else:
-                    columns = ", ".join(table.columns)
-                    cursor.execute(f"create table if not exists {target} as "
-                                   f"select {columns} from {loading} limit 0")
-                    cursor.execute(f"insert into {target} ({columns}) select {columns} from {loading}")
-                    cursor.execute(f"drop table {loading}")
+                if extras:
+                    cursor.execute(f"insert into {target} ({contract_columns}) "
+                                   f"select {contract_columns} from {copy_into}")
             self.connection.commit()
         except psycopg2.Error as error:
             self.connection.rollback()
             message = (error.pgerror or str(error)).strip().replace("\n", " ")
-            raise LandingError(source.path, f"PostgreSQL COPY rejected it: {message}") from None
+            raise LandingError(landed.path, f"PostgreSQL COPY rejected it: {message}") from None
         finally:
             if path != landed.path:
                 path.unlink(missing_ok=True)
