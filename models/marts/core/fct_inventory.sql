@@ -105,22 +105,16 @@ rebuilt_months as (
 
 ),
 
-inventory_positions as (
-
-    select * from all_inventory_positions
-    where snapshot_month_start_date in (select rebuilt_months.snapshot_month_start_date from rebuilt_months)
-
-),
-
-{% else %}
-
-inventory_positions as (
-
-    select * from all_inventory_positions
-
-),
-
 {% endif %}
+
+inventory_positions as (
+
+    select * from all_inventory_positions
+    {% if is_incremental() %}
+        where snapshot_month_start_date in (select rebuilt_months.snapshot_month_start_date from rebuilt_months)
+    {% endif %}
+
+),
 
 positions_at_time as (
 

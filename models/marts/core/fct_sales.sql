@@ -146,22 +146,16 @@ rebuilt_months as (
 
 ),
 
-order_lines as (
-
-    select * from all_order_lines
-    where order_month_start_date in (select rebuilt_months.order_month_start_date from rebuilt_months)
-
-),
-
-{% else %}
-
-order_lines as (
-
-    select * from all_order_lines
-
-),
-
 {% endif %}
+
+order_lines as (
+
+    select * from all_order_lines
+    {% if is_incremental() %}
+        where order_month_start_date in (select rebuilt_months.order_month_start_date from rebuilt_months)
+    {% endif %}
+
+),
 
 order_lines_at_time as (
 
