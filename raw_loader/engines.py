@@ -310,7 +310,9 @@ class MySQLEngine(Engine):
             header, terminator = landed.header, landed.line_terminator
         loading, target = self._table(table.name + "__loading"), self._table(table.name)
         variables = ", ".join(f"@v{position}" for position in range(len(header)))
-        assignments = ", ".join(f"`{name}` = nullif(@v{header.index(name)}, '')" for name in table.columns)
+        # length(), not nullif(v, ''): MySQL compares with PAD SPACE, so ' ' = '' and a
+        # whitespace-only value (a defect staging must see as landed) would become NULL
+        assignments = ", ".join(f"`{name}` = if(length(@v{header.index(name)}) = 0, null, @v{header.index(name)})" for name in table.columns)
         columns = ", ".join(f"`{c}` text" for c in table.columns)
         escaped_terminator = terminator.replace("\r", "\\r").replace("\n", "\\n")
         path_literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
