@@ -232,6 +232,9 @@ def run_floor(target: Target, copy_dir: Path) -> dict:
     manifest = json.loads((target.workdir / "manifest_full_build.json").read_text())
     models = topological_models(manifest)
     statements = [statement for node in models for statement in floor_statements(target.engine, node)]
+    if target.engine == "postgres":
+        # the copy is another database: PostgreSQL refuses references qualified with the original's name
+        statements = [statement.replace(f'"{target.database}".', "") for statement in statements]
     script = copy_dir / "floor.json"
     script.write_text(json.dumps({"engine": target.engine, "statements": statements}))
     env = target.env()
