@@ -308,6 +308,7 @@ class MySQLEngine(Engine):
             path, header, terminator = csv_copy_of_parquet(landed, self.workdir), table.columns, "\n"
         else:
             header, terminator = landed.header, landed.line_terminator
+            self._check_row_widths(landed)
         loading, target = self._table(table.name + "__loading"), self._table(table.name)
         variables = ", ".join(f"@v{position}" for position in range(len(header)))
         # length(), not nullif(v, ''): MySQL compares with PAD SPACE, so ' ' = '' and a
@@ -345,6 +346,22 @@ class MySQLEngine(Engine):
         rows = int(output[-1])
         self._run(swap)
         return rows
+
+    @staticmethod
+    def _check_row_widths(landed: LandedFile) -> None:
+        """MariaDB's LOAD DATA into user variables fills a short row with NULLs without
+        a warning: the CSV's records are counted here first (the other engines' readers
+        refuse a ragged row themselves)."""
+        import csv
+
+        width = len(landed.header)
+        with landed.path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=",", quotechar='"', doublequote=True)
+            next(reader, None)
+            for number, row in enumerate(reader, start=1):
+                if len(row) != width:
+                    raise LandingError(landed.path, f"data row {number} has {len(row)} fields, "
+                                                    f"the header {width}")
 
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         output = self._run(f"select count(*) from {self._table(LEDGER)} "
