@@ -43,7 +43,10 @@ joined as (
 
         -- dates
         orders.order_date,
-        orders.ship_date
+        orders.ship_date,
+
+        -- timestamps: the line's last change in the source (drives incremental builds)
+        order_lines.updated_at
     from order_lines
     inner join orders
         on order_lines.order_id = orders.order_id

@@ -1,16 +1,28 @@
+{{ config(**incremental_by_period_config('order_month_start_date')) }}
 {{ config(indexes=engine_indexes([
     {'columns': ['order_date_key']},
     {'columns': ['product_key']},
     {'columns': ['customer_key']},
     {'columns': ['ship_to_location_key']},
+    {'columns': ['order_month_start_date']},
 ])) }}
 
 {#- One row per order line. Every dimension is joined to the version that was valid
     on the order date; a reference the dimension does not know points to its unknown
-    member, so no line is ever lost to a join. -#}
-with order_lines as (
+    member, so no line is ever lost to a join.
 
-    select * from {{ ref('int_order_lines_joined') }}
+    Incremental by order month (macros/incremental/incremental_by_period.sql): a run
+    rebuilds, in full, every month that holds a line that is new or corrected since the
+    last build (updated_at or order date within the look-back window of the last
+    build's latest), every month a corrected order left, and every month with a line
+    whose dimension version changed under it (a customer erased, a product or supplier
+    version inserted, an inferred product mastered). -#}
+with all_order_lines as (
+
+    select
+        *,
+        {{ month_start('order_date') }} as order_month_start_date
+    from {{ ref('int_order_lines_joined') }}
 
 ),
 
@@ -49,6 +61,102 @@ locations as (
 
 ),
 
+{% if is_incremental() %}
+
+previous_build as (
+
+    select
+        max(updated_at) as max_updated_at,
+        max(order_date) as max_order_date
+    from {{ this }}
+
+),
+
+changed_lines as (
+
+    -- new lines and late corrections, with the look-back window for late landings
+    select
+        all_order_lines.order_id,
+        all_order_lines.order_month_start_date
+    from all_order_lines
+    cross join previous_build
+    where
+        all_order_lines.updated_at >= {{ minus_lookback('previous_build.max_updated_at') }}
+        or all_order_lines.order_date >= {{ minus_lookback('previous_build.max_order_date') }}
+        or previous_build.max_order_date is null
+
+),
+
+built_lines as (
+
+    select
+        built.order_id,
+        built.order_month_start_date,
+        built.order_date,
+        built.quantity,
+        built.product_key,
+        built.customer_key,
+        built.supplier_key,
+        built.standard_cost_amount,
+        cast(built.order_date as {{ dbt.type_timestamp() }}) as ordered_at
+    from {{ this }} as built
+
+),
+
+stale_lines as (
+
+    -- lines whose dimension versions are no longer those a full build would pick
+    select built_lines.order_month_start_date
+    from built_lines
+    left join {{ ref('dim_product') }} as product_versions
+        on built_lines.product_key = product_versions.product_key
+    left join {{ ref('dim_customer') }} as customer_versions
+        on built_lines.customer_key = customer_versions.customer_key
+    left join suppliers as supplier_versions
+        on product_versions.supplier_id = supplier_versions.supplier_id
+        and built_lines.ordered_at >= supplier_versions.valid_from
+        and built_lines.ordered_at < supplier_versions.valid_to
+    where
+        product_versions.product_key is null
+        or customer_versions.customer_key is null
+        or built_lines.ordered_at < product_versions.valid_from
+        or built_lines.ordered_at >= product_versions.valid_to
+        or built_lines.ordered_at < customer_versions.valid_from
+        or built_lines.ordered_at >= customer_versions.valid_to
+        or built_lines.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
+        or not (
+            (built_lines.standard_cost_amount is null and product_versions.unit_standard_cost is null)
+            or built_lines.standard_cost_amount
+            = cast(round(built_lines.quantity * product_versions.unit_standard_cost, 2) as decimal(18, 2))
+        )
+
+),
+
+rebuilt_months as (
+
+    select order_month_start_date from changed_lines
+    union
+    -- a corrected order date moves the order's lines out of the month they were built in
+    select built_lines.order_month_start_date
+    from built_lines
+    inner join changed_lines
+        on built_lines.order_id = changed_lines.order_id
+    union
+    select order_month_start_date from stale_lines
+
+),
+
+{% endif %}
+
+order_lines as (
+
+    select * from all_order_lines
+    {% if is_incremental() %}
+        where order_month_start_date in (select rebuilt_months.order_month_start_date from rebuilt_months)
+    {% endif %}
+
+),
+
 order_lines_at_time as (
 
     select
@@ -77,6 +185,8 @@ joined as (
         order_lines_at_time.profit_amount,
         order_lines_at_time.is_unit_price_derived,
         order_lines_at_time.is_shipped,
+        order_lines_at_time.order_month_start_date,
+        order_lines_at_time.updated_at,
         products.product_key,
         products.unit_standard_cost,
         customers.customer_key,
@@ -132,6 +242,7 @@ final as (
         is_shipped,
         is_unit_price_derived,
         order_date,
+        order_month_start_date,
         ship_date,
         cast(
             case
@@ -148,7 +259,10 @@ final as (
         cast(round(quantity * unit_price, 2) - sales_amount as decimal(18, 2)) as discount_amount,
         cast(sales_amount as decimal(18, 2)) as sales_amount,
         cast(profit_amount as decimal(18, 2)) as profit_amount,
-        cast(round(quantity * unit_standard_cost, 2) as decimal(18, 2)) as standard_cost_amount
+        cast(round(quantity * unit_standard_cost, 2) as decimal(18, 2)) as standard_cost_amount,
+
+        -- the line's last change in the source system
+        updated_at
     from joined
 
 )

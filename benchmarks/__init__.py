@@ -1,0 +1,1 @@
+"""The scale benchmark: scripts/benchmark.sh (see README)."""

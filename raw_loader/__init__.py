@@ -1,0 +1,1 @@
+"""Bulk loader of the raw landing: files -> the raw source tables, never `dbt seed`."""

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The scale benchmark (not part of the test suite): generates (and caches) landings,
+# bulk-loads them, builds, measures the direct-SQL floor and an incremental day, and
+# writes benchmarks/results/<date>-<machine>/report.{json,md}. Arguments go to
+# `python -m benchmarks` (--engines, --scales, --seed-scale, --machine, --note, ...).
+saved_target="${DBT_TARGET-}"
+unset DBT_TARGET
+source "$(dirname "$0")/_env.sh"
+[ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
+exec python -m benchmarks "$@"
