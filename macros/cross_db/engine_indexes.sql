@@ -22,8 +22,11 @@
 {%- endmacro %}
 
 {#- The post-hook: one `alter table` that adds every index of the model's `indexes`
-    config, named ix_<table>_<n> (cut to MySQL's 64 characters); nothing on
-    the engines whose adapter builds them or that need none. -#}
+    config that the table lacks, named ix_<table>_<n> (cut to MySQL's 64 characters);
+    nothing on the engines whose adapter builds them or that need none. A table model
+    is a new table at every build; an incremental one keeps its indexes between runs and
+    is new only on its first run or a full refresh, so its existing indexes are read
+    first (MySQL 8 has no `add index if not exists`). -#}
 {% macro create_engine_indexes() -%}
     {{ return(adapter.dispatch('create_engine_indexes', 'sales_insights')()) }}
 {%- endmacro %}
@@ -33,11 +36,29 @@
 
 {% macro mysql__create_engine_indexes() -%}
     {%- set indexes = config.get('indexes') or [] -%}
-    {%- if indexes and model.config.materialized == 'table' -%}
+    {%- set materialized = model.config.materialized -%}
+    {%- if indexes and materialized in ('table', 'incremental') -%}
+        {%- set existing = [] -%}
+        {%- if execute and materialized == 'incremental' -%}
+            {%- set existing_indexes = run_query(
+                "select distinct index_name from information_schema.statistics"
+                ~ " where table_schema = '" ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'"
+            ) -%}
+            {%- set existing = existing_indexes.columns[0].values() | map('lower') | list -%}
+        {%- endif -%}
+        {%- set missing = [] -%}
+        {%- for index in indexes -%}
+            {%- set name = 'ix_' ~ this.identifier[:56] ~ '_' ~ loop.index -%}
+            {%- if name | lower not in existing -%}
+                {%- do missing.append((name, index['columns'])) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if missing -%}
         alter table {{ this }}
-        {%- for index in indexes %}
-            add index ix_{{ this.identifier[:56] }}_{{ loop.index }} ({{ index['columns'] | join(', ') }})
+        {%- for name, columns in missing %}
+            add index {{ name }} ({{ columns | join(', ') }})
             {{- ',' if not loop.last }}
         {%- endfor %}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
