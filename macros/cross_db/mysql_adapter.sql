@@ -263,3 +263,22 @@
     and DBT_INTERNAL_SOURCE.dbt_change_type in ('update', 'delete')
     and {{ target }}.dbt_valid_to is null
 {%- endmacro %}
+
+
+{#- Grants of incremental models: dbt-mysql 1.7's incremental materialization never
+    applies the `grants` config (its table and view materializations do), so the
+    analyst role could not read fct_sales or fct_inventory. A post-hook on every model
+    applies them to incremental ones, with the same revoke-the-rest rule as above;
+    nothing on the other engines, whose adapters apply grants themselves. -#}
+{% macro apply_grants_the_adapter_skips() -%}
+    {{ return(adapter.dispatch('apply_grants_the_adapter_skips', 'sales_insights')()) }}
+{%- endmacro %}
+
+{% macro default__apply_grants_the_adapter_skips() -%}
+{%- endmacro %}
+
+{% macro mysql__apply_grants_the_adapter_skips() -%}
+    {%- if execute and model.config.materialized == 'incremental' -%}
+        {%- do apply_grants(this, config.get('grants'), should_revoke=True) -%}
+    {%- endif -%}
+{%- endmacro %}
