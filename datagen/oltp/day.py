@@ -1,0 +1,1 @@
+def apply_day(*a): raise NotImplementedError
