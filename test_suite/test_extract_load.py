@@ -9,8 +9,9 @@ orders, shipments, corrections, a late correction, deleted lines, an erasure req
 stock counts) is applied, a run is made to fail after it has extracted and landed part
 of the day, and the next run must land the rest and nothing twice; after the
 incremental build the totals agree again and the deleted lines are gone from fct_sales.
-The same OLTP database is extracted into PostgreSQL, whose raw tables must then hold
-exactly what DuckDB's hold.
+The same OLTP database is extracted into PostgreSQL and MariaDB (once before the day,
+once after it, while DuckDB builds), whose raw tables must then hold exactly what
+DuckDB's hold.
 """
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, run
-from test_engines import ON_CI, _postgres_connection, _unavailable
+from test_engines import _postgres_connection, _unavailable
 from test_scale import BULK_BUILD, _recreate_database, assert_built
 
 TEST_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test")
 OLTP_DATABASE = f"{TEST_DATABASE}_oltp"
 POSTGRES_DATABASE = f"{TEST_DATABASE}_el_postgres"
+MYSQL_RAW_DATABASE = f"{TEST_DATABASE}_el_raw"  # the raw "schema" of the MariaDB warehouse
+OTHER_TARGETS = ("postgres", "mysql")
 ORDER_LINES = 3000
 RAW_TABLES = ("sales_order_lines", "inventory_snapshots", "products", "suppliers", "carriers", "locations",
               "manufacturing_costs", "post_invoice_deductions", "freight_costs", "erasure_requests")
@@ -92,6 +95,79 @@ def _script(name: str, *args: str, env: dict) -> subprocess.CompletedProcess:
     return run([str(PROJECT_ROOT / "scripts" / name), *args], cwd=PROJECT_ROOT, env=env, timeout=600)
 
 
+def _start(name: str, *args: str, env: dict) -> subprocess.Popen:
+    """A script started in the background (its output is read by _finish)."""
+    return subprocess.Popen([str(PROJECT_ROOT / "scripts" / name), *args], cwd=PROJECT_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    stdout, _ = process.communicate(timeout=600)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout)
+
+
+def _drop_mysql_raw() -> None:
+    connection = _oltp_connection(None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"drop database if exists `{MYSQL_RAW_DATABASE}`")
+    connection.close()
+
+
+def _prepare_other_targets(wh: Warehouse) -> None:
+    """Empty PostgreSQL and MariaDB warehouses, or why one cannot be had."""
+    wh.other_env = {
+        "postgres": dict(wh.env_vars, DBT_POSTGRES_DBNAME=POSTGRES_DATABASE),
+        "mysql": dict(wh.env_vars),
+    }
+    wh.other_args = {"postgres": ("--target", "postgres"),
+                     "mysql": ("--target", "mysql", "--schema", MYSQL_RAW_DATABASE)}
+    wh.other_unavailable = {}
+    try:
+        _recreate_database(POSTGRES_DATABASE)
+    except Exception as error:  # psycopg2.OperationalError
+        wh.other_unavailable["postgres"] = error
+    _drop_mysql_raw()
+
+
+def _start_other_targets(wh: Warehouse) -> dict:
+    return {target: _start("extract_load.sh", *wh.other_args[target], env=wh.other_env[target])
+            for target in OTHER_TARGETS if target not in wh.other_unavailable}
+
+
+def _finish_other_targets(processes: dict) -> dict:
+    return {target: _finish(process) for target, process in processes.items()}
+
+
+def _other_raw_rows(target: str, table: str, columns: list[str]) -> Counter:
+    if target == "postgres":
+        connection = _postgres_connection(POSTGRES_DATABASE)
+        sql = f"select {', '.join(columns)} from raw.{table}"
+    else:
+        connection = _oltp_connection(MYSQL_RAW_DATABASE)
+        sql = f"select {', '.join(columns)} from {table}"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return Counter(tuple(row) for row in cursor.fetchall())
+    finally:
+        connection.close()
+
+
+def _other_run_log(target: str) -> tuple:
+    if target == "postgres":
+        connection = _postgres_connection(POSTGRES_DATABASE)
+        table = "raw._extract_load_runs"
+    else:
+        connection = _oltp_connection(MYSQL_RAW_DATABASE)
+        table = "_extract_load_runs"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"select count(distinct run_id), count(*), min(status) from {table}")
+            return tuple(cursor.fetchone())
+    finally:
+        connection.close()
+
+
 def _landed(result: subprocess.CompletedProcess) -> dict[str, int]:
     """rows landed per table, from the run's printed summary."""
     landed = {}
@@ -133,22 +209,24 @@ def oltp_warehouse(tmp_path_factory):
     wh.create_result = _script("oltp.sh", "create", "--order-lines", str(ORDER_LINES), env=wh.env_vars)
     assert wh.create_result.returncode == 0, wh.create_result.stdout[-3000:]
     wh.first_run = _script("extract_load.sh", env=wh.env_vars)
+    _prepare_other_targets(wh)
+    other_runs = _start_other_targets(wh)  # the other targets' first run, while DuckDB builds
     wh.build_result = wh.dbt(*BULK_BUILD)
+    wh.other_first_runs = _finish_other_targets(other_runs)
     wh.first_totals = (_warehouse_totals(wh.path), _oltp_totals())
     wh.second_run = _script("extract_load.sh", env=wh.env_vars)
-    # PostgreSQL's first run, before the day of business (test_postgres_...)
-    wh.postgres_env = dict(wh.env_vars, DBT_POSTGRES_DBNAME=POSTGRES_DATABASE)
-    try:
-        _recreate_database(POSTGRES_DATABASE)
-    except Exception as error:  # psycopg2.OperationalError
-        wh.postgres_first_run = error
-    else:
-        wh.postgres_first_run = _script("extract_load.sh", "--target", "postgres", env=wh.postgres_env)
     yield wh
     connection = _oltp_connection(None)
     with connection.cursor() as cursor:
         cursor.execute(f"drop database if exists `{OLTP_DATABASE}`")
     connection.close()
+    _drop_mysql_raw()
+    if "postgres" not in wh.other_unavailable:
+        admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f"drop database if exists {POSTGRES_DATABASE} with (force)")
+        admin.close()
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +250,9 @@ def after_a_day(oltp_warehouse):
         wh.failed_status = main([])
     wh.pending_files = sorted(path.name for path in (wh.root / "state" / "landing").rglob("*.csv"))
     wh.rerun = _script("extract_load.sh", env=wh.env_vars)
+    other_runs = _start_other_targets(wh)  # the other targets' run after the day, while DuckDB builds
     wh.incremental_result = wh.dbt(*BULK_BUILD)
+    wh.other_day_runs = _finish_other_targets(other_runs)
     wh.day_totals = (_warehouse_totals(wh.path), _oltp_totals())
     wh.last_run = _script("extract_load.sh", env=wh.env_vars)
     return wh
@@ -278,38 +358,23 @@ def test_an_unreachable_warehouse_fails_loudly_and_changes_nothing(oltp_warehous
     assert not any(tmp_path.rglob("*.csv"))
 
 
-def test_postgres_raw_tables_hold_what_duckdb_holds(after_a_day):
-    """The first run before the day, the second after it (with its deletions), into
-    PostgreSQL: the raw tables then hold exactly what DuckDB's do."""
+@pytest.mark.parametrize("target", OTHER_TARGETS)
+def test_other_targets_raw_tables_hold_what_duckdb_holds(after_a_day, target):
+    """A run before the day and one after it (with its deletions) into PostgreSQL and
+    MariaDB: their raw tables then hold exactly what DuckDB's do."""
     wh = after_a_day
-    if isinstance(wh.postgres_first_run, Exception):
-        _unavailable("PostgreSQL", wh.postgres_first_run)
-    env = wh.postgres_env
-    try:
-        assert wh.postgres_first_run.returncode == 0, wh.postgres_first_run.stdout[-3000:]
-        result = _script("extract_load.sh", "--target", "postgres", env=env)
-        assert result.returncode == 0, result.stdout[-3000:]
-        assert _landed(result)["deleted_order_lines"] == len(wh.deleted), result.stdout
-        again = _script("extract_load.sh", "--target", "postgres", env=env)
-        assert again.returncode == 0 and set(_landed(again).values()) == {0}, again.stdout[-3000:]
-        connection = _postgres_connection(POSTGRES_DATABASE)
-        with connection.cursor() as cursor, duckdb.connect(str(wh.path), read_only=True) as duck:
-            for table in RAW_TABLES:
-                columns = [row[0] for row in duck.execute(
-                    "select column_name from information_schema.columns where table_schema = 'raw' "
-                    "and table_name = ? order by ordinal_position", [table]).fetchall()]
-                cursor.execute(f"select {', '.join(columns)} from raw.{table}")
-                postgres_rows = Counter(tuple(row) for row in cursor.fetchall())
-                duckdb_rows = Counter(tuple(row) for row in duck.execute(
-                    f"select {', '.join(columns)} from raw.{table}").fetchall())
-                assert postgres_rows == duckdb_rows, table
-            cursor.execute("select count(*), min(status) from raw._extract_load_runs")
-            assert cursor.fetchone() == (33, "succeeded")
-        connection.close()
-    finally:
-        if not ON_CI:
-            admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
-            admin.autocommit = True
-            with admin.cursor() as cursor:
-                cursor.execute(f"drop database if exists {POSTGRES_DATABASE} with (force)")
-            admin.close()
+    if target in wh.other_unavailable:
+        _unavailable(target, wh.other_unavailable[target])
+    first, after_day = wh.other_first_runs[target], wh.other_day_runs[target]
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert after_day.returncode == 0, after_day.stdout[-3000:]
+    assert _landed(after_day)["deleted_order_lines"] == len(wh.deleted), after_day.stdout
+    with duckdb.connect(str(wh.path), read_only=True) as duck:
+        for table in RAW_TABLES:
+            columns = [row[0] for row in duck.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' "
+                "and table_name = ? order by ordinal_position", [table]).fetchall()]
+            duckdb_rows = Counter(tuple(row) for row in duck.execute(
+                f"select {', '.join(columns)} from raw.{table}").fetchall())
+            assert _other_raw_rows(target, table, columns) == duckdb_rows, table
+    assert _other_run_log(target) == (2, 22, "succeeded")
