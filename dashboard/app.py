@@ -139,7 +139,8 @@ def profit_and_loss_page():
     statement = data.profit_and_loss(connection(), filters).set_index("fiscal_year")
     statement.index = "FY" + statement.index.astype(str)
     statement = statement.rename(columns=data.PROFIT_AND_LOSS_LINES)
-    st.dataframe(data.to_float(statement.T), width="stretch")
+    # tall enough for every line: the statement is read whole, not scrolled
+    st.dataframe(data.to_float(statement.T), width="stretch", height=36 * (len(statement.columns) + 1) + 3)
 
 
 def inventory_page():

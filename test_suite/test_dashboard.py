@@ -337,6 +337,45 @@ def test_inventory_figures_honour_the_period_category_and_product(db):
     """, [latest_2025]).fetchone()[0]
 
 
+def test_the_sidebar_cascades_and_the_page_shows_the_filtered_figures(warehouse, monkeypatch):
+    """The app itself (Streamlit's AppTest, no browser): choosing a country narrows the
+    regions, a region the cities, and the headline figures are those of the selection."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DBT_TARGET", "duckdb")
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(warehouse.path))
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.run()
+
+    def sidebar():
+        return {widget.label: widget for widget in app.sidebar.multiselect}
+
+    assert list(sidebar()) == ["Fiscal year", "Calendar year", "Country", "Region", "City", "Category",
+                               "Product", "Customer segment", "Channel", "Platform"]
+    all_regions = sidebar()["Region"].options
+    sidebar()["Country"].select("Germany").run()
+    assert set(sidebar()["Region"].options) < set(all_regions)
+    sidebar()["Region"].select("East").run()
+    assert "Dresden" in sidebar()["City"].options and "München" not in sidebar()["City"].options
+    sidebar()["Category"].select("Furniture").run()
+    sidebar()["Channel"].select("Retailer").run()
+    sidebar()["Calendar year"].select(2025).run()
+    assert not app.exception
+    chosen = data.Filters(calendar_years=(2025,), countries=("Germany",), regions=("East",),
+                          categories=("Furniture",), channels=("Retailer",))
+    with warehouse.connect() as connection:
+        furniture = data.filter_options(connection, chosen)["product_id"]
+        names = data.product_names(connection)
+        expected = data.sales_headlines(connection, chosen).iloc[0]
+        growth = data.fiscal_year_growth(connection, chosen)
+    assert sidebar()["Product"].options == [f"{names[product]} ({product})" for product in furniture]
+    tiles = {metric.label: metric.value for metric in app.metric}
+    assert tiles["Revenue"] == f"{expected.revenue:,.0f}" and tiles["Orders"] == f"{expected.orders:,}"
+    assert {label for label in tiles if label.endswith(" revenue")} == {
+        f"FY{year} revenue" for year in growth.fiscal_year}
+    assert any("same months a year earlier" in caption.value for caption in app.caption)
+
+
 PAGES = {
     "": "Revenue and margin",  # the default page
     "top": "Top products and customers",
@@ -402,6 +441,28 @@ def test_every_page_renders_in_a_browser(dashboard_url, tmp_path, capsys):
             assert screenshot.stat().st_size > 10_000
             if UPDATE_SCREENSHOTS:
                 save_readme_screenshot(screenshot, PROJECT_ROOT / "docs" / "img" / screenshot.name)
+
+        # the filters in use: the inventory page says which chosen filters it cannot apply
+        rendered = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        started = time.monotonic()
+        for label, value in (("Country", "Germany"), ("Category", "Technology"), ("Calendar year", "2025")):
+            choice = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+            choice.locator("input").click()
+            page.keyboard.type(value)
+            page.keyboard.press("Enter")
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+            rendered.wait_for(timeout=60_000)
+        page.get_by_text("Not filtered by country").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        timings["inventory, filtered"] = round(time.monotonic() - started, 1)
+        body = page.inner_text("body")
+        assert page.locator('[data-testid="stException"]').count() == 0, body
+        assert "2025-12-31" in body and "2026-08-31" not in body, body  # the latest snapshot of 2025
+        screenshot = tmp_path / "dashboard_inventory_filtered.png"
+        page.screenshot(path=str(screenshot), full_page=True)
+        if UPDATE_SCREENSHOTS:
+            save_readme_screenshot(screenshot, PROJECT_ROOT / "docs" / "img" / screenshot.name)
     startup = round(SERVER["ready"] - SERVER["started"], 1)
     with capsys.disabled():
         print(f"\ndashboard screenshots in {tmp_path}; server up in {startup} s; "
