@@ -140,7 +140,7 @@ def profit_and_loss_page():
     statement.index = "FY" + statement.index.astype(str)
     statement = statement.rename(columns=data.PROFIT_AND_LOSS_LINES)
     # tall enough for every line: the statement is read whole, not scrolled
-    st.dataframe(data.to_float(statement.T), width="stretch", height=36 * (len(statement.columns) + 1) + 3)
+    st.dataframe(data.to_float(statement.T), width="stretch", height=35 * (len(statement.columns) + 1) + 3)
 
 
 def inventory_page():
