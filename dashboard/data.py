@@ -239,7 +239,7 @@ ENVIRONMENT_COLUMNS = YEAR_COLUMNS
 
 
 def filter_options(connection, filters: Filters | None = None) -> dict[str, list]:
-    """The values each filter offers, among the sales of the sample. Choices cascade:
+    """The values each filter offers, among the order lines. Choices cascade:
     regions of the chosen countries, cities of the chosen countries and regions, products
     of the chosen categories (a product that changed category is offered under each)."""
     filters = filters or Filters()
