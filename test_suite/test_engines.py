@@ -182,20 +182,37 @@ def test_the_dashboard_reads_the_same_figures_from_postgres(postgres_warehouse, 
     monkeypatch.setenv("DBT_POSTGRES_DBNAME", TEST_DATABASE)
     connection = data.connect("postgres")
     fy2025 = data.Filters(fiscal_years=(2025,), categories=("Furniture", "Technology"))
+    # filters only the line grain can apply, with the year filters shifted for growth
+    lines = data.Filters(calendar_years=(2025,), countries=("Germany",), cities=("München", "Dresden"),
+                         channels=("Retailer", "Direct"), platforms=("Brick & Mortar",))
+    products = data.Filters(fiscal_years=(2025, 2026), products=("P-0060", "P-0071", "P-0025"))
     calls = {
         "filter_options": lambda c: pd.DataFrame({k: [tuple(v)] for k, v in data.filter_options(c).items()}),
+        "filter_options_cascaded": lambda c: pd.DataFrame({k: [tuple(v)] for k, v in data.filter_options(
+            c, data.Filters(countries=("Germany",), regions=("East",), categories=("Furniture",))).items()}),
+        "product_names": lambda c: pd.DataFrame(sorted(data.product_names(c).items()),
+                                                columns=["product_id", "product_name"]),
         "sales_headlines": lambda c: data.sales_headlines(c, data.Filters()),
         "sales_headlines_by_year": lambda c: data.sales_headlines(c, fy2025, by_fiscal_year=True),
+        "sales_headlines_lines": lambda c: data.sales_headlines(c, lines, by_fiscal_year=True),
         "revenue_trend": lambda c: data.revenue_trend(c, fy2025),
+        "revenue_trend_lines": lambda c: data.revenue_trend(c, lines),
         "fiscal_year_growth": lambda c: data.fiscal_year_growth(c, data.Filters()),
+        "fiscal_year_growth_lines": lambda c: data.fiscal_year_growth(c, lines),
         "margin_trend": lambda c: data.margin_trend(c, fy2025),
         "profit_and_loss": lambda c: data.profit_and_loss(c, fy2025),
+        "profit_and_loss_lines": lambda c: data.profit_and_loss(c, lines),
         "top_products": lambda c: data.top_products(c, fy2025),
+        "top_products_lines": lambda c: data.top_products(c, lines),
         "top_customers": lambda c: data.top_customers(c, fy2025),
+        "top_customers_lines": lambda c: data.top_customers(c, lines),
         "inventory_headlines": lambda c: data.inventory_headlines(c, data.Filters(), by_fiscal_year=True),
+        "inventory_headlines_products": lambda c: data.inventory_headlines(c, products, by_fiscal_year=True),
         "availability": lambda c: data.availability(c, fy2025),
+        "availability_products": lambda c: data.availability(c, products),
         "stock_outs": lambda c: data.stock_outs(c, data.Filters()),
-        "environment_variance": lambda c: data.environment_variance(c),
+        "stock_outs_2025": lambda c: data.stock_outs(c, data.Filters(calendar_years=(2025,))),
+        "environment_variance": lambda c: data.environment_variance(c, data.Filters(calendar_years=(2025,))),
     }
     differences = []
     try:
