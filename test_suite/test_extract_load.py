@@ -5,11 +5,11 @@ A small OLTP database (3,000 order lines) is created on the MariaDB server, extr
 into a fresh DuckDB warehouse and built; the warehouse's totals (order lines, units and
 revenue per month in fct_sales and in the sales mart, stock on hand per day and
 environment) must equal those computed directly on the OLTP database. A second run
-lands nothing. Then a day of business (new
-orders, shipments, corrections, a late correction, deleted lines, an erasure request,
-stock counts) is applied, a run is made to fail after it has extracted and landed part
-of the day, and the next run must land the rest and nothing twice; after the
-incremental build the totals agree again and the deleted lines are gone from fct_sales.
+lands nothing. Then a day of business (new orders, shipments, corrections, a late
+correction, deleted lines, an erasure request, stock counts) is applied, a run is made
+to fail after it has extracted and landed part of the day, and the next run must land
+the rest and nothing twice; after the incremental build the totals agree again and the
+deleted lines are gone from fct_sales.
 The same OLTP database is extracted into PostgreSQL and MariaDB (once before the day,
 once after it, while DuckDB builds), whose raw tables must then hold exactly what
 DuckDB's hold.
