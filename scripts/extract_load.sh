@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One incremental extract-load run from the OLTP database into the raw schema of a
+# warehouse target (README "From the operational database"):
+#   scripts/extract_load.sh [--target duckdb|postgres|mysql|spark]   (default $DBT_TARGET or duckdb)
+# OLTP connection: SALES_INSIGHTS_OLTP_HOST, _PORT, _USER, _PASSWORD, _DATABASE; the
+# warehouse: the DBT_* settings of profiles.yml.example. dlt's state and the landing
+# files: .extract_load/ (SALES_INSIGHTS_EXTRACT_STATE_DIR). Runs in the main virtualenv
+# whatever DBT_TARGET says (MySQL/MariaDB is reached through its command-line client).
+saved_target="${DBT_TARGET-}"
+unset DBT_TARGET
+source "$(dirname "$0")/_env.sh"
+[ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
+exec python -m extract_load "$@"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The operational (OLTP) database of the Sales Management System, on MySQL/MariaDB
+# (datagen/oltp/; README "From the operational database"):
+#   scripts/oltp.sh create [--order-lines N] [--seed S]   (re)create and fill it
+#   scripts/oltp.sh day [--seed S] [--erasures N]         one day of business after the latest
+# Connection: SALES_INSIGHTS_OLTP_HOST (127.0.0.1), _PORT (3306), _USER (root),
+# _PASSWORD (empty), _DATABASE (sales_oltp). Runs in the main virtualenv.
+saved_target="${DBT_TARGET-}"
+unset DBT_TARGET
+source "$(dirname "$0")/_env.sh"
+[ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
+exec python -m datagen.oltp "$@"
