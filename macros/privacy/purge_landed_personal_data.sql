@@ -49,8 +49,10 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- In a transaction of its own, committed: dbt-mysql, unlike the others, does not
+    autocommit what a run-operation runs. -#}
 {% macro default__redact_landed_rows(landed, redacted_columns, still_personal) -%}
-    {%- set statement -%}
+    {%- call statement('redact_landed_rows', auto_begin=True) -%}
         update {{ landed }}
         set
             customer_name = {{ redacted_value('customer_name') }}
@@ -58,8 +60,7 @@
             {{ column }} = {{ redacted_value(column) }}
             {%- endfor %}
         where {{ still_personal }}
-    {%- endset -%}
-    {%- do run_query(statement) -%}
+    {%- endcall -%}
     {%- do adapter.commit() -%}
 {%- endmacro %}
 
