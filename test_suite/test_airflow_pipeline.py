@@ -1,11 +1,13 @@
 """The daily Airflow pipeline (orchestration/dags/sales_insights_daily.py, README "The daily
-pipeline"): the DAG imports without errors with the expected task order, retries and
-alert callback; a full daily run (`airflow dags test`) on a small generated OLTP
-database ends green, with the open data exported and validated and the erased customers'
-landed personal data purged; the next day, a bad row planted in the OLTP database (an
-order with a ship mode the contract does not know, which the staging tests reject) fails
-the build, the purge and the export do not run, and the failure is written as an alert
-record.
+pipeline"): the DAG imports without errors, with the expected task order, retries and
+alert callback. Then, on a small generated OLTP database, three days with
+`airflow dags test`: with the default freshness threshold the first stops before the
+build (the generated order lines are months old) with an alert naming the stale
+source; with the threshold widened the second ends green, with the open data exported
+and validated and the erased customers' landed personal data purged; before the third, a
+bad row is planted in the OLTP database (an order with a ship mode the contract does not
+know, which the staging tests reject): the build fails, the purge and the export do not
+run, and the alert names the failed test.
 
 Airflow runs from its own virtualenv (.venv-airflow), created by scripts/airflow.sh when
 missing, with its metadata database (SQLite) in a temporary AIRFLOW_HOME. The OLTP
@@ -31,7 +33,7 @@ DAG_ID = "sales_insights_daily"
 TASK_ORDER = ["extract_load", "source_freshness", "dbt_build", "erasure_purge", "export_open_data"]
 AIRFLOW_VENV = Path(os.environ.get("SALES_INSIGHTS_AIRFLOW_VENV", PROJECT_ROOT / ".venv-airflow"))
 OLTP_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test") + "_airflow_oltp"
-GREEN_DAY, BAD_ROW_DAY = "2026-11-24", "2026-11-25"
+STALE_DAY, GREEN_DAY, BAD_ROW_DAY = "2026-11-23", "2026-11-24", "2026-11-25"
 PLANTED_SHIP_MODE = "Teleport"
 
 DAG_INSPECTION = """
@@ -143,7 +145,7 @@ class DailyRun:
 
 @pytest.fixture(scope="module")
 def daily_runs(airflow_env):
-    """A small OLTP database; day one's run; then a bad row planted and day two's run."""
+    """A small OLTP database; a stale day, a green day, then a bad row planted and a third day."""
     try:
         _oltp_connection(None).close()
     except Exception as error:  # pymysql raises OperationalError, or the import fails
@@ -152,8 +154,13 @@ def daily_runs(airflow_env):
                   cwd=PROJECT_ROOT, env=airflow_env, timeout=600)
     assert created.returncode == 0, created.stdout[-3000:]
     alerts = Path(airflow_env["SALES_INSIGHTS_ALERT_DIR"]) / "alerts.jsonl"
-    runs = {"green": DailyRun(airflow_env, GREEN_DAY)}
-    runs["alerts_after_green"] = alerts.read_text() if alerts.exists() else ""
+    # first with the default freshness threshold: the generated order lines are months old
+    stale_env = {name: value for name, value in airflow_env.items()
+                 if name != "SALES_INSIGHTS_ORDER_LINES_ERROR_AFTER_DAYS"}
+    runs = {"stale": DailyRun(stale_env, STALE_DAY)}
+    runs["alerts_after_stale"] = alerts.read_text().splitlines() if alerts.exists() else []
+    runs["green"] = DailyRun(airflow_env, GREEN_DAY)
+    runs["alerts_after_green"] = alerts.read_text().splitlines() if alerts.exists() else []
     connection = _oltp_connection()
     with connection.cursor() as cursor:
         cursor.execute("update orders set ship_mode = %s order by order_id limit 1", (PLANTED_SHIP_MODE,))
@@ -174,7 +181,7 @@ def test_a_daily_run_on_a_generated_oltp_database_ends_green(daily_runs):
     assert green.result.returncode == 0, green.result.stdout[-5000:]
     assert green.state == "success"
     assert green.task_states == {task: "success" for task in TASK_ORDER}
-    assert daily_runs["alerts_after_green"] == ""
+    assert daily_runs["alerts_after_green"] == daily_runs["alerts_after_stale"], "the green day alerted"
     published = {path.name for path in (green.export_dir / "data").iterdir()}
     assert {"open_sales_by_month_country_category.csv", "open_inventory_by_month_category.parquet"} <= published
     assert {"datapackage.json", "SHA256SUMS", "quality_report.json"} <= {p.name for p in green.export_dir.iterdir()}
@@ -211,8 +218,29 @@ def test_a_planted_bad_row_fails_the_build_skips_the_export_and_is_reported(dail
         "export_open_data": "upstream_failed",
     }
     assert not bad.export_dir.exists()
-    [alert] = daily_runs["alerts"]
+    assert [alert["task_id"] for alert in daily_runs["alerts"]] == ["source_freshness", "dbt_build"]
+    alert = daily_runs["alerts"][1]
     assert alert["task_id"] == "dbt_build" and alert["run_id"] == bad.run_id
     failed_tests = [node["unique_id"] for node in alert["failed_dbt_nodes"]]
     assert failed_tests and all("ship_mode" in node for node in failed_tests), failed_tests
     assert "ALERT Sales Insights daily pipeline FAILED: task dbt_build" in bad.result.stdout
+
+
+def test_stale_order_lines_stop_the_day_before_the_build_and_are_reported(daily_runs):
+    stale = daily_runs["stale"]
+    assert stale.state == "failed"
+    assert stale.task_states == {
+        "extract_load": "success",
+        "source_freshness": "failed",
+        "dbt_build": "upstream_failed",
+        "erasure_purge": "upstream_failed",
+        "export_open_data": "upstream_failed",
+    }
+    assert not stale.export_dir.exists()
+    assert len(daily_runs["alerts_after_stale"]) == 1
+    alert = daily_runs["alerts"][0]
+    assert alert["task_id"] == "source_freshness"
+    assert alert["run_id"] == stale.run_id
+    # only the daily feed errors; the masters and the erasure requests only warn (D74)
+    assert [node["unique_id"] for node in alert["failed_dbt_nodes"]] == [
+        "source.sales_insights.sales_system.sales_order_lines"]

@@ -40,20 +40,27 @@ LOADED_DATA_VARS = "'{raw_data_from_seeds: false}'"
 log = logging.getLogger("sales_insights.pipeline")
 
 
-def _failed_dbt_nodes() -> list[dict[str, str]]:
-    """The dbt nodes that failed or errored in the last dbt command's run_results.json."""
-    run_results = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / "run_results.json"
-    if not run_results.is_absolute():
-        run_results = PROJECT_DIR / run_results
+def _failed_dbt_nodes(task_id: str) -> list[dict[str, str]]:
+    """What dbt reported as failed in the task's last command: the tests and models of
+    run_results.json (dbt build), the stale sources of sources.json (dbt source freshness)."""
+    artifact = "sources.json" if task_id == "source_freshness" else "run_results.json"
+    target_path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    if not target_path.is_absolute():
+        target_path = PROJECT_DIR / target_path
     try:
-        results = json.loads(run_results.read_text())["results"]
+        results = json.loads((target_path / artifact).read_text())["results"]
     except (OSError, ValueError, KeyError):
         return []
-    return [
-        {"unique_id": result["unique_id"], "status": result["status"], "message": (result.get("message") or "")[:500]}
-        for result in results
-        if result.get("status") in ("fail", "error", "runtime error")
-    ]
+    failed = []
+    for result in results:
+        if result.get("status") not in ("fail", "error", "runtime error"):
+            continue
+        if artifact == "sources.json":
+            message = result.get("error") or f"latest change {result.get('max_loaded_at')}"
+        else:
+            message = result.get("message") or ""
+        failed.append({"unique_id": result["unique_id"], "status": result["status"], "message": str(message)[:500]})
+    return failed
 
 
 def alert_on_failure(context: dict[str, Any]) -> None:
@@ -70,7 +77,10 @@ def alert_on_failure(context: dict[str, Any]) -> None:
         "try_number": task_instance.try_number,
         "target": DBT_TARGET,
         "exception": str(context.get("exception") or "")[:2000],
-        "failed_dbt_nodes": _failed_dbt_nodes() if task_instance.task_id.startswith(("dbt_", "source_")) else [],
+        "failed_dbt_nodes": (
+            _failed_dbt_nodes(task_instance.task_id)
+            if task_instance.task_id in ("source_freshness", "dbt_build") else []
+        ),
     }
     summary = (
         f"Sales Insights daily pipeline FAILED: task {record['task_id']} of run {record['run_id']} "
