@@ -65,20 +65,28 @@
 {%- endmacro %}
 
 {#- Parquet tables have no UPDATE, and Spark cannot overwrite a table it reads: the
-    redacted table goes through a side table, as in spark__purge_erased_customers. -#}
+    redacted table goes through a side table, as in spark__purge_erased_customers. Spark
+    allows an IN subquery only in a filter, so the projection joins the requests. -#}
 {% macro spark__redact_landed_rows(landed, redacted_columns, still_personal) -%}
     {%- set columns = adapter.get_columns_in_relation(landed) | map(attribute='name') | list -%}
     {%- set side = landed.incorporate(path={"identifier": landed.identifier ~ "__purging"}) -%}
     {%- set select_list = [] -%}
     {%- for column in columns -%}
         {%- if column | lower == 'customer_name' or column | lower in redacted_columns -%}
-            {%- do select_list.append("case when " ~ still_personal ~ " then " ~ redacted_value(column | lower) ~ " else " ~ column ~ " end as " ~ column) -%}
+            {%- do select_list.append(
+                "case when erased_customers.erased_customer_id is not null then "
+                ~ redacted_value(column | lower) ~ " else landed." ~ column ~ " end as " ~ column
+            ) -%}
         {%- else -%}
-            {%- do select_list.append(column) -%}
+            {%- do select_list.append("landed." ~ column) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do run_query("drop table if exists " ~ side) -%}
-    {%- do run_query("create table " ~ side ~ " using parquet as select " ~ select_list | join(", ") ~ " from " ~ landed) -%}
+    {%- do run_query(
+        "create table " ~ side ~ " using parquet as select " ~ select_list | join(", ")
+        ~ " from " ~ landed ~ " as landed left join (" ~ erased_customer_numbers() ~ ") as erased_customers"
+        ~ " on " ~ clean_text('landed.customer_id') ~ " = erased_customers.erased_customer_id"
+    ) -%}
     {%- do run_query("insert overwrite table " ~ landed ~ " select " ~ columns | join(", ") ~ " from " ~ side) -%}
     {%- do run_query("drop table if exists " ~ side) -%}
 {%- endmacro %}
