@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -93,9 +92,10 @@ def land(warehouse: Warehouse, contract: dict, files: list[tuple[str, Path]], ru
     for table, path in files:
         if table == source.DELETIONS:
             continue
-        with tempfile.TemporaryDirectory(prefix="extract_load_") as tmp:
+        # the loader reads <table>.csv from a directory: a hard link, beside the file
+        with tempfile.TemporaryDirectory(prefix="loading_", dir=path.parent.parent) as tmp:
             link = Path(tmp) / f"{table}.csv"
-            os.link(path, link) if path.stat().st_dev == Path(tmp).stat().st_dev else shutil.copy(path, link)
+            os.link(path, link)
             landed = inspect(Path(tmp), contract[table], "csv")
             file_sha256 = sha256_of(link)
             if engine.already_loaded(table, file_sha256):

@@ -50,10 +50,13 @@ def as_text(row: dict) -> dict:
 
 def _configure_dlt() -> None:
     """Before dlt is imported: no telemetry (the machine reaches package registries
-    only), warnings only, plain (uncompressed) CSV files the raw loader can read."""
+    only), warnings only, plain (uncompressed) CSV files the raw loader can read, quoted
+    only where needed so that a missing value is an empty unquoted field (read as null
+    by every engine's bulk path; dlt's default quotes it, which PostgreSQL reads as '')."""
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ.setdefault("RUNTIME__LOG_LEVEL", "WARNING")
     os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
+    os.environ.setdefault("NORMALIZE__DATA_WRITER__QUOTING", "quote_minimal")
 
 
 def pipeline_name(target: str, warehouse_identity: str, oltp: OltpSettings) -> str:

@@ -43,7 +43,7 @@ class Warehouse:
             return f"postgres:{params.get('host')}:{params.get('port')}/{params.get('dbname')}"
         if isinstance(engine, MySQLEngine):
             return f"mysql:{engine.host}:{engine.port}"
-        return f"spark:{getattr(engine.spark.conf, 'get')('spark.sql.warehouse.dir')}"
+        return f"spark:{engine.spark.conf.get('spark.sql.warehouse.dir')}"
 
     def table(self, name: str) -> str:
         quote = "`" if isinstance(self.engine, (MySQLEngine, SparkEngine)) else '"'

@@ -34,6 +34,7 @@ from ..writers import write_csv
 from .connection import OltpSettings, connect
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+TRIGGERS_SQL = Path(__file__).with_name("triggers.sql")
 BATCH_ROWS = 5000
 INVENTORY_FREQUENCY = "monthly"
 
@@ -55,8 +56,8 @@ def _day_time(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour, 0, 0))
 
 
-def schema_statements() -> list[str]:
-    text = "\n".join(line for line in SCHEMA_SQL.read_text(encoding="utf-8").splitlines()
+def sql_statements(path: Path) -> list[str]:
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
                      if not line.lstrip().startswith("--"))
     return [statement.strip() for statement in text.split(";\n") if statement.strip()]
 
@@ -112,17 +113,19 @@ class OrderBuffer:
                                  date.fromisoformat(row[COL["order_date"]]), _none(row[COL["ship_mode"]]),
                                  _none(row[COL["platform"]]), store_id, _none(row[COL["currency"]]),
                                  updated_at)
+                line_updated_at = updated_at
                 if row[COL["ship_date"]]:
                     ship_date = date.fromisoformat(row[COL["ship_date"]])
                     carrier = row[COL["carrier_id"]] if row[COL["carrier_id"]] in self.carrier_ids else None
-                    yield "shipments", (order_id, ship_date, carrier,
-                                        max(updated_at, _day_time(ship_date, 18)))
+                    # the shipment moves its lines' updated_at on (as its trigger does later)
+                    line_updated_at = max(updated_at, _day_time(ship_date, 18))
+                    yield "shipments", (order_id, ship_date, carrier, line_updated_at)
             line_number += 1
             self.lines_per_customer[row[COL["customer_id"]]] += 1
             yield "order_lines", (order_id, line_number, row[COL["product_id"]],
                                   int(row[COL["quantity"]]), Decimal(row[COL["unit_price"]]),
                                   Decimal(row[COL["discount"]]), Decimal(row[COL["sales_amount"]]),
-                                  Decimal(row[COL["profit_amount"]]), updated_at)
+                                  Decimal(row[COL["profit_amount"]]), line_updated_at)
 
 
 ORDER_COLUMNS = {
@@ -266,7 +269,7 @@ def create(settings: OltpSettings, order_lines: int, seed: int, start: date, end
     counts: dict[str, int] = {}
     try:
         with connection.cursor() as cursor, tempfile.TemporaryDirectory(prefix="oltp_") as tmp:
-            for statement in schema_statements():
+            for statement in sql_statements(SCHEMA_SQL):
                 cursor.execute(statement)
             landing = Path(tmp)
             builders = {
@@ -302,6 +305,8 @@ def create(settings: OltpSettings, order_lines: int, seed: int, start: date, end
                 world, seed, orders.lines_per_customer, ledger)}
             counts["erasure_requests"] = insert_rows(
                 cursor, "erasure_requests", ("customer_id", "requested_at"), sorted(erasures.items()))
+            for statement in sql_statements(TRIGGERS_SQL):
+                cursor.execute(statement)
         connection.commit()
     finally:
         connection.close()

@@ -16,7 +16,8 @@
     last build (updated_at or order date within the look-back window of the last
     build's latest), every month a corrected order left, and every month with a line
     whose dimension version changed under it (a customer erased, a product or supplier
-    version inserted, an inferred product mastered). -#}
+    version inserted, an inferred product mastered), and every month that holds a built
+    line no longer landed (deleted in the source system). -#}
 with all_order_lines as (
 
     select
@@ -91,6 +92,7 @@ built_lines as (
 
     select
         built.order_id,
+        built.order_line_number,
         built.order_month_start_date,
         built.order_date,
         built.quantity,
@@ -143,6 +145,14 @@ rebuilt_months as (
         on built_lines.order_id = changed_lines.order_id
     union
     select order_month_start_date from stale_lines
+    union
+    -- a built line that is no longer landed: deleted in the source system (D64)
+    select built_lines.order_month_start_date
+    from built_lines
+    left join all_order_lines
+        on built_lines.order_id = all_order_lines.order_id
+        and built_lines.order_line_number = all_order_lines.order_line_number
+    where all_order_lines.order_id is null
 
 ),
 
