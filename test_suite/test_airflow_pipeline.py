@@ -1,6 +1,6 @@
 """The daily Airflow pipeline (orchestration/dags/sales_insights_daily.py, README "The daily
 pipeline"): the DAG imports without errors, with the expected task order, retries and
-alert callback. Then, on a small generated OLTP database, three days with
+alert callback, and the callback writes its record and posts to a (local) chat webhook. Then, on a small generated OLTP database, three days with
 `airflow dags test`: with the default freshness threshold the first stops before the
 build (the generated order lines are months old) with an alert naming the stale
 source; with the threshold widened the second ends green, with the open data exported
@@ -114,6 +114,46 @@ def test_retries_back_off_where_they_help_and_every_task_alerts(airflow_env):
     # a failing test or a stale source fails again on the same data: no retry
     assert tasks["dbt_build"]["retries"] == 0 and tasks["source_freshness"]["retries"] == 0
     assert all(task["callbacks"] == ["alert_on_failure"] for task in tasks.values()), tasks
+
+
+ALERT_CALLBACK = """
+import http.server, json, os, runpy, threading, types
+posted = []
+
+class Webhook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        posted.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Webhook)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+os.environ["SALES_INSIGHTS_ALERT_WEBHOOK_URL"] = f"http://127.0.0.1:{server.server_port}/hook"
+dag_file = runpy.run_path(os.environ["DAG_FILE"])
+task_instance = types.SimpleNamespace(dag_id="sales_insights_daily", run_id="manual__test", task_id="extract_load",
+                                      try_number=5)
+dag_file["alert_on_failure"]({"task_instance": task_instance, "logical_date": "2026-11-26",
+                              "exception": RuntimeError("the OLTP server went away")})
+server.shutdown()
+print(json.dumps(posted))
+"""
+
+
+def test_the_alert_callback_writes_a_record_and_posts_to_the_chat_webhook(airflow_env, tmp_path):
+    env = dict(airflow_env, SALES_INSIGHTS_ALERT_DIR=str(tmp_path),
+               DAG_FILE=str(PROJECT_ROOT / "orchestration" / "dags" / "sales_insights_daily.py"))
+    result = run([str(AIRFLOW_VENV / "bin" / "python"), "-c", ALERT_CALLBACK], cwd=PROJECT_ROOT, env=env)
+    assert result.returncode == 0, result.stdout[-3000:]
+    [posted] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert posted["text"].startswith("Sales Insights daily pipeline FAILED: task extract_load of run manual__test")
+    assert "the OLTP server went away" in posted["text"]
+    [record] = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text().splitlines()]
+    assert record["task_id"] == "extract_load" and record["try_number"] == 5
+    assert record["exception"] == "the OLTP server went away" and record["failed_dbt_nodes"] == []
+    assert "ALERT Sales Insights daily pipeline FAILED" in result.stdout
 
 
 def _oltp_connection(database: str | None = OLTP_DATABASE):

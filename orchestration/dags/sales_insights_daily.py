@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shlex
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -110,7 +111,7 @@ def alert_on_failure(context: dict[str, Any]) -> None:
 
 def _project_command(command: str) -> str:
     """A project script run from the project directory (so that dbt finds its profile)."""
-    return f"cd {json.dumps(str(PROJECT_DIR))} && {command}"
+    return f"cd {shlex.quote(str(PROJECT_DIR))} && {command}"
 
 
 with DAG(
@@ -169,7 +170,7 @@ with DAG(
         task_id="export_open_data",
         # one folder per logical date: a re-run rewrites that day's folder
         bash_command=_project_command(
-            "./scripts/export_open_data.sh --out " + json.dumps(str(OPEN_DATA_DIR / "{{ ds }}"))
+            "./scripts/export_open_data.sh --out " + shlex.quote(str(OPEN_DATA_DIR / "{{ ds }}"))
         ),
         retries=1,
         retry_delay=timedelta(minutes=1),
