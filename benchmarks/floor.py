@@ -14,11 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine_plugins"))
+from development_key import KEY_VARIABLE, UNSAFE_DEVELOPMENT_KEY  # noqa: E402
 
 
 def connect(engine: str):
-    key = os.environ.get("SALES_INSIGHTS_PSEUDONYMIZATION_KEY") or DEVELOPMENT_KEY
+    key = os.environ.get(KEY_VARIABLE) or UNSAFE_DEVELOPMENT_KEY
     if engine == "duckdb":
         import duckdb
 

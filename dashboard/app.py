@@ -21,21 +21,59 @@ def connection():
     return data.connect()
 
 
+@st.cache_data(show_spinner=False)
+def filter_options(filters: data.Filters) -> dict[str, list]:
+    return data.filter_options(connection(), filters)
+
+
+@st.cache_data(show_spinner=False)
+def product_names() -> dict[str, str]:
+    return data.product_names(connection())
+
+
 def sidebar_filters() -> data.Filters:
-    options = data.filter_options(connection())
+    """The sidebar's filters; the choices of region, city and product cascade from the
+    countries, regions and categories chosen above them."""
     st.sidebar.header("Filters")
+    sidebar = st.sidebar
+    options = filter_options(data.Filters())
+    sidebar.subheader("Period")
+    fiscal_years = tuple(sidebar.multiselect("Fiscal year", options["fiscal_year"]))
+    calendar_years = tuple(sidebar.multiselect("Calendar year", options["calendar_year"]))
+    sidebar.subheader("Ship-to location")
+    countries = tuple(sidebar.multiselect("Country", options["country"]))
+    located = filter_options(data.Filters(countries=countries))
+    regions = tuple(sidebar.multiselect("Region", located["region"]))
+    cities = tuple(sidebar.multiselect(
+        "City", filter_options(data.Filters(countries=countries, regions=regions))["city"]))
+    sidebar.subheader("Product")
+    categories = tuple(sidebar.multiselect("Category", options["category"]))
+    names = product_names()
+    products = tuple(sidebar.multiselect(
+        "Product", filter_options(data.Filters(categories=categories))["product_id"],
+        format_func=lambda product_id: f"{names.get(product_id, product_id)} ({product_id})"))
+    sidebar.subheader("Customer")
     return data.Filters(
-        fiscal_years=tuple(st.sidebar.multiselect("Fiscal year", options["fiscal_year"])),
-        countries=tuple(st.sidebar.multiselect("Country", options["country"])),
-        categories=tuple(st.sidebar.multiselect("Category", options["category"])),
-        customer_segments=tuple(st.sidebar.multiselect("Customer segment", options["customer_segment"])),
+        fiscal_years=fiscal_years, calendar_years=calendar_years,
+        countries=countries, regions=regions, cities=cities,
+        categories=categories, products=products,
+        customer_segments=tuple(sidebar.multiselect("Customer segment", options["customer_segment"])),
+        channels=tuple(sidebar.multiselect("Channel", options["channel"])),
+        platforms=tuple(sidebar.multiselect("Platform", options["platform"])),
     )
 
 
-def note_unapplied(filters, columns):
-    ignored = data.applied_filters(filters, columns)
+FILTER_LABELS = {
+    "fiscal_year": "fiscal year", "calendar_year": "calendar year", "country": "country",
+    "region": "region", "city": "city", "category": "category", "product_id": "product",
+    "customer_segment": "customer segment", "channel": "channel", "platform": "platform",
+}
+
+
+def note_unapplied(filters, columns, why="its data has no such dimension"):
+    ignored = data.unapplied_filters(filters, columns)
     if ignored:
-        st.caption(f"Not filtered by {', '.join(ignored)}: this mart has no such column.")
+        st.caption(f"Not filtered by {', '.join(FILTER_LABELS[column] for column in ignored)}: {why}.")
 
 
 def headline_tiles(figures, formats):
@@ -63,6 +101,9 @@ def revenue_page():
     st.dataframe(data.to_float(data.sales_headlines(connection(), filters, by_fiscal_year=True)),
                  hide_index=True)
     growth = data.fiscal_year_growth(connection(), filters)
+    if filters.calendar_years:
+        st.caption("Each fiscal year counts only its months in the chosen calendar years, "
+                   "against the same months a year earlier.")
     for column, row in zip(st.columns(max(len(growth), 1)), growth.itertuples()):
         column.metric(f"FY{row.fiscal_year} revenue", f"{row.revenue:,.2f}",
                       None if pd.isna(row.revenue_yoy_growth_pct) else f"{row.revenue_yoy_growth_pct}% YoY")
@@ -83,33 +124,36 @@ def top_page():
     left, right = st.columns(2)
     with left:
         st.subheader("Top products by revenue")
-        note_unapplied(filters, data.TOP_PRODUCTS_COLUMNS)
         st.dataframe(data.to_float(data.top_products(connection(), filters)), hide_index=True)
     with right:
         st.subheader("Top customers by revenue (pseudonymized)")
-        note_unapplied(filters, data.TOP_CUSTOMERS_COLUMNS)
         st.dataframe(data.to_float(data.top_customers(connection(), filters)), hide_index=True)
 
 
 def profit_and_loss_page():
     filters = sidebar_filters()
     st.title("Profit and loss")
-    note_unapplied(filters, data.PROFIT_AND_LOSS_COLUMNS)
+    st.caption("Gross and net sales cover every order line that has them; the waterfall from "
+               "gross sales to gross margin covers the costed lines (every reference rate known), "
+               "so it adds up and its margin is the semantic layer's gross_margin.")
     statement = data.profit_and_loss(connection(), filters).set_index("fiscal_year")
     statement.index = "FY" + statement.index.astype(str)
-    st.dataframe(data.to_float(statement.T), width="stretch")
+    statement = statement.rename(columns=data.PROFIT_AND_LOSS_LINES)
+    # tall enough for every line: the statement is read whole, not scrolled
+    st.dataframe(data.to_float(statement.T), width="stretch", height=35 * (len(statement.columns) + 1) + 3)
 
 
 def inventory_page():
     filters = sidebar_filters()
     st.title("Inventory availability and stock-outs")
     headlines = data.inventory_headlines(connection(), filters)
+    note_unapplied(filters, data.INVENTORY_COLUMNS, "stock is held at the company's sites, not sold to "
+                   "ship-to areas or customers")
     headline_tiles(headlines, {
         "stock_on_hand": ("Stock on hand (units, latest snapshot)", "{:,}"),
         "availability_pct": ("Availability % (all snapshots)", "{}%"),
         "latest_snapshot_date": ("Latest snapshot", "{}"),
     })
-    note_unapplied(filters, data.INVENTORY_COLUMNS)
     daily = data.to_float(data.availability(connection(), filters))
     st.subheader("Positions in stock (%)")
     st.line_chart(daily, x="snapshot_date", y="availability_pct")
@@ -120,9 +164,11 @@ def inventory_page():
 
 
 def environment_page():
+    filters = sidebar_filters()
     st.title("Production vs test inventory")
     st.caption("The warehouse-management system's two environments, compared position by position.")
-    summary = data.to_float(data.environment_variance(connection()))
+    note_unapplied(filters, data.ENVIRONMENT_COLUMNS, "the comparison covers the whole network")
+    summary = data.to_float(data.environment_variance(connection(), filters))
     st.line_chart(summary, x="snapshot_date", y=["quantity_variance_rate_pct", "cost_deviation_rate_pct"])
     st.dataframe(summary, hide_index=True)
 

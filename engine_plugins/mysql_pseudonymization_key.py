@@ -22,10 +22,8 @@ import importlib.abc
 import os
 import sys
 
-KEY_VARIABLE = "SALES_INSIGHTS_PSEUDONYMIZATION_KEY"
-# Deliberately marked unsafe: a production target refuses to build with it
-# (macros/privacy/pseudonymize.sql). The same default as the DuckDB plugin and _env.sh.
-UNSAFE_DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
+from development_key import KEY_VARIABLE, UNSAFE_DEVELOPMENT_KEY  # the .pth puts engine_plugins on the path
+
 SESSION_VARIABLE = "@sales_insights_pseudonymization_key"
 CONNECTIONS_MODULE = "dbt.adapters.mysql.connections"
 

@@ -18,10 +18,7 @@ from typing import Any, Dict
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-KEY_VARIABLE = "SALES_INSIGHTS_PSEUDONYMIZATION_KEY"
-# Deliberately marked unsafe: a production target refuses to build with it
-# (macros/privacy/assert_pseudonymization_key_is_safe.sql).
-UNSAFE_DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
+from development_key import KEY_VARIABLE, UNSAFE_DEVELOPMENT_KEY  # module_paths: engine_plugins
 
 
 class Plugin(BasePlugin):

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -167,8 +168,9 @@ def query(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return connection.execute(sql).fetchall()
 
 
-# The development key the plugin and scripts/_env.sh fall back to (marked unsafe).
-DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
+# The development key the plugins and scripts/_env.sh fall back to (marked unsafe).
+sys.path.insert(0, str(PROJECT_ROOT / "engine_plugins"))
+from development_key import UNSAFE_DEVELOPMENT_KEY as DEVELOPMENT_KEY  # noqa: E402
 
 
 def pseudonymization_key() -> bytes:
@@ -178,3 +180,65 @@ def pseudonymization_key() -> bytes:
 def pseudonym(customer_id: str) -> str:
     """A customer's pseudonym, computed with Python's own hmac, independently of the SQL."""
     return hmac.new(pseudonymization_key(), customer_id.encode(), hashlib.sha256).hexdigest()
+
+
+# ---------------------------------------------------------------- comparing engines
+
+# The schemas whose every table another engine must reproduce.
+COMPARED_SCHEMAS = ("core", "sales", "inventory", "open_data")
+
+
+def mart_profile(db: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str, object]]:
+    """Row count and the exact sum of every numeric column of every table of the compared
+    schemas, on DuckDB: what every other engine must reproduce."""
+    profile = {}
+    tables = db.execute(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema in {COMPARED_SCHEMAS} and table_type = 'BASE TABLE'"
+    ).fetchall()
+    for schema, table in tables:
+        columns = [column for (column,) in db.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? "
+            "and (data_type like 'DECIMAL%' or data_type in ('INTEGER', 'BIGINT'))",
+            [schema, table],
+        ).fetchall()]
+        row = db.execute(profile_queries({(schema, table): dict.fromkeys(["rows", *columns])})[(schema, table)]
+                         ).fetchone()
+        profile[(schema, table)] = dict(zip(["rows", *columns], row))
+    return profile
+
+
+def profile_queries(profile: dict, quote: str = '"', schema_prefix: str = "") -> dict[tuple[str, str], str]:
+    """The query that computes a table's profile, per table, in the engine's identifier
+    quoting (`"` or a backtick) and with its schema prefix (the MySQL test's databases)."""
+    queries = {}
+    for (schema, table), measures in profile.items():
+        sums = "".join(f", sum({quote}{column}{quote})" for column in measures if column != "rows")
+        queries[(schema, table)] = (
+            f"select count(*){sums} from {quote}{schema_prefix}{schema}{quote}.{quote}{table}{quote}")
+    return queries
+
+
+def profile_differences(expected: dict, answers: dict, wide_decimals_to_the_cent: bool = False) -> list[tuple]:
+    """(schema, table, measure, expected, actual) for every measure whose answer (the row
+    of the table's profile query on the other engine) differs from DuckDB's. Sums are
+    compared exactly; with `wide_decimals_to_the_cent`, a sum with more than 4 decimals
+    (the 8-decimal line-grain P&L amounts) only to the cent: Spark keeps 6 decimals of a
+    product of wide decimals (precision capped at 38, docs/decisions.md)."""
+    differences = []
+    for (schema, table), measures in expected.items():
+        actual = dict(zip(measures, answers[(schema, table)]))
+        for measure, value in measures.items():
+            if value is None and actual[measure] is None:
+                continue
+            if value is None or actual[measure] is None or not _same_sum(
+                    Decimal(str(value)), Decimal(str(actual[measure])), wide_decimals_to_the_cent):
+                differences.append((schema, table, measure, value, actual[measure]))
+    return differences
+
+
+def _same_sum(expected: Decimal, actual: Decimal, wide_decimals_to_the_cent: bool) -> bool:
+    if wide_decimals_to_the_cent and expected.as_tuple().exponent < -4:
+        return abs(expected - actual) < Decimal("0.01")
+    return expected == actual

@@ -17,14 +17,14 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import PROFILES_DIR, PROJECT_ROOT, Warehouse, pseudonym, pseudonymization_key, run
-from test_engines import COMPARED_SCHEMAS, TEST_DATABASE, _duckdb_profile, _unavailable
+from conftest import (COMPARED_SCHEMAS, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile, profile_differences,
+                      profile_queries, pseudonym, pseudonymization_key, run)
+from test_engines import TEST_DATABASE, _unavailable
 
 MYSQL = dict(
     host=os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"),
@@ -188,7 +188,7 @@ def test_mysql_runs_every_model_seed_snapshot_and_test_that_duckdb_runs(mysql_wa
 def test_mysql_results_equal_duckdb(mysql_cursor, db):
     """Every table of the core, sales, inventory and open-data schemas: the same row count
     and the same exact sum of every numeric column as on DuckDB."""
-    expected = _duckdb_profile(db)
+    expected = mart_profile(db)
     assert len(expected) >= 23  # 8 core, 6 sales, 5 inventory, 4 open-data tables
     placeholders = ", ".join(["%s"] * len(COMPARED_SCHEMAS))
     mysql_cursor.execute(
@@ -198,17 +198,11 @@ def test_mysql_results_equal_duckdb(mysql_cursor, db):
     )
     tables = {(schema[len(PREFIX):], table) for schema, table in mysql_cursor.fetchall()}
     assert tables == set(expected), sorted(tables ^ set(expected))
-    differences = []
-    for (schema, table), measures in expected.items():
-        columns = [c for c in measures if c != "rows"]
-        sums = ", ".join(f"sum(`{c}`)" for c in columns)
-        mysql_cursor.execute(f"select count(*){', ' + sums if sums else ''} from `{PREFIX}{schema}`.`{table}`")
-        actual = dict(zip(["rows"] + columns, mysql_cursor.fetchone()))
-        for measure, value in measures.items():
-            if value is None and actual[measure] is None:
-                continue
-            if value is None or actual[measure] is None or Decimal(str(value)) != Decimal(str(actual[measure])):
-                differences.append((schema, table, measure, value, actual[measure]))
+    answers = {}
+    for relation, sql in profile_queries(expected, quote="`", schema_prefix=PREFIX).items():
+        mysql_cursor.execute(sql)
+        answers[relation] = mysql_cursor.fetchone()
+    differences = profile_differences(expected, answers)
     assert not differences, differences[:20]
 
 

@@ -15,8 +15,8 @@ import jinja2
 import pytest
 import yaml
 
-from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, run
-from test_engines import _duckdb_profile, _unavailable, same_sum
+from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, mart_profile, profile_differences, profile_queries, run
+from test_engines import _unavailable
 
 SPARK_BUILD_TIMEOUT_SECONDS = 3600
 
@@ -141,21 +141,11 @@ def test_spark_build_succeeds_with_no_errors_and_no_warnings(spark_warehouse, wa
 
 def test_spark_results_equal_duckdb(spark_warehouse, db):
     assert spark_warehouse.build_result.returncode == 0
-    expected = _duckdb_profile(db)
+    expected = mart_profile(db)
     assert len(expected) >= 19  # 8 core, 6 sales, 5 inventory tables
-    statements = []
-    for (schema, table), measures in expected.items():
-        sums = ", ".join(f"sum(`{c}`)" for c in measures if c != "rows")
-        statements.append(f"select count(*){', ' + sums if sums else ''} from `{schema}`.`{table}`")
-    answers = spark_sql(spark_warehouse, statements)
-    differences = []
-    for ((schema, table), measures), rows in zip(expected.items(), answers):
-        actual = dict(zip(measures, rows[0]))
-        for measure, value in measures.items():
-            if value is None and actual[measure] is None:
-                continue
-            if value is None or actual[measure] is None or not same_sum(value, actual[measure]):
-                differences.append((schema, table, measure, value, actual[measure]))
+    queries = profile_queries(expected, quote="`")
+    answers = {relation: rows[0] for relation, rows in zip(queries, spark_sql(spark_warehouse, list(queries.values())))}
+    differences = profile_differences(expected, answers, wide_decimals_to_the_cent=True)
     assert not differences, differences[:20]
 
 

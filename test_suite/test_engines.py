@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Warehouse
+from conftest import Warehouse, mart_profile, profile_differences, profile_queries
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES = dict(
@@ -19,7 +19,6 @@ POSTGRES = dict(
 )
 # Overridable so that two checkouts can run the suite against one server at the same time.
 TEST_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test")
-COMPARED_SCHEMAS = ("core", "sales", "inventory", "open_data")
 
 
 def _unavailable(engine, reason):
@@ -65,55 +64,18 @@ def test_postgres_build_succeeds_with_no_errors_and_no_warnings(postgres_warehou
     assert len(unit_tests) >= 30
 
 
-def same_sum(expected, actual) -> bool:
-    """Sums are equal exactly, except for columns kept with more than 4 decimals (the
-    line-grain P&L amounts of sales_order_lines_costed, 8 decimals): to the cent. Spark
-    keeps only 6 decimals of a product of wide decimals (precision capped at 38), so
-    those line values differ from DuckDB's past the 6th decimal (docs/decisions.md)."""
-    expected, actual = Decimal(str(expected)), Decimal(str(actual))
-    if expected.as_tuple().exponent >= -4:
-        return expected == actual
-    return abs(expected - actual) < Decimal("0.01")
-
-
-def _duckdb_profile(db):
-    """Row count and the exact sum of every numeric column of every mart table."""
-    profile = {}
-    tables = db.execute(
-        "select table_schema, table_name from information_schema.tables "
-        f"where table_schema in {COMPARED_SCHEMAS} and table_type = 'BASE TABLE'"
-    ).fetchall()
-    for schema, table in tables:
-        columns = db.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ? "
-            "and (data_type like 'DECIMAL%' or data_type in ('INTEGER', 'BIGINT'))",
-            [schema, table],
-        ).fetchall()
-        sums = ", ".join(f'sum("{c}")' for (c,) in columns)
-        row = db.execute(f'select count(*){", " + sums if sums else ""} from "{schema}"."{table}"').fetchone()
-        profile[(schema, table)] = dict(zip(["rows"] + [c for (c,) in columns], row))
-    return profile
-
-
 def test_postgres_results_equal_duckdb(postgres_warehouse, db):
     assert postgres_warehouse.build_result.returncode == 0
-    expected = _duckdb_profile(db)
+    expected = mart_profile(db)
     assert len(expected) >= 19  # 8 core, 6 sales, 5 inventory tables
     connection = _postgres_connection(TEST_DATABASE)
-    differences = []
+    answers = {}
     with connection.cursor() as cursor:
-        for (schema, table), measures in expected.items():
-            columns = [c for c in measures if c != "rows"]
-            sums = ", ".join(f'sum("{c}")' for c in columns)
-            cursor.execute(f'select count(*){", " + sums if sums else ""} from "{schema}"."{table}"')
-            actual = dict(zip(["rows"] + columns, cursor.fetchone()))
-            for measure, value in measures.items():
-                if value is None and actual[measure] is None:
-                    continue
-                if not same_sum(value, actual[measure]):
-                    differences.append((schema, table, measure, value, actual[measure]))
+        for relation, sql in profile_queries(expected).items():
+            cursor.execute(sql)
+            answers[relation] = cursor.fetchone()
     connection.close()
+    differences = profile_differences(expected, answers)
     assert not differences, differences[:20]
 
 
@@ -182,20 +144,37 @@ def test_the_dashboard_reads_the_same_figures_from_postgres(postgres_warehouse, 
     monkeypatch.setenv("DBT_POSTGRES_DBNAME", TEST_DATABASE)
     connection = data.connect("postgres")
     fy2025 = data.Filters(fiscal_years=(2025,), categories=("Furniture", "Technology"))
+    # filters only the line grain can apply, with the year filters shifted for growth
+    lines = data.Filters(calendar_years=(2025,), countries=("Germany",), cities=("München", "Dresden"),
+                         channels=("Retailer", "Direct"), platforms=("Brick & Mortar",))
+    products = data.Filters(fiscal_years=(2025, 2026), products=("P-0060", "P-0071", "P-0025"))
     calls = {
         "filter_options": lambda c: pd.DataFrame({k: [tuple(v)] for k, v in data.filter_options(c).items()}),
+        "filter_options_cascaded": lambda c: pd.DataFrame({k: [tuple(v)] for k, v in data.filter_options(
+            c, data.Filters(countries=("Germany",), regions=("East",), categories=("Furniture",))).items()}),
+        "product_names": lambda c: pd.DataFrame(sorted(data.product_names(c).items()),
+                                                columns=["product_id", "product_name"]),
         "sales_headlines": lambda c: data.sales_headlines(c, data.Filters()),
         "sales_headlines_by_year": lambda c: data.sales_headlines(c, fy2025, by_fiscal_year=True),
+        "sales_headlines_lines": lambda c: data.sales_headlines(c, lines, by_fiscal_year=True),
         "revenue_trend": lambda c: data.revenue_trend(c, fy2025),
+        "revenue_trend_lines": lambda c: data.revenue_trend(c, lines),
         "fiscal_year_growth": lambda c: data.fiscal_year_growth(c, data.Filters()),
+        "fiscal_year_growth_lines": lambda c: data.fiscal_year_growth(c, lines),
         "margin_trend": lambda c: data.margin_trend(c, fy2025),
         "profit_and_loss": lambda c: data.profit_and_loss(c, fy2025),
+        "profit_and_loss_lines": lambda c: data.profit_and_loss(c, lines),
         "top_products": lambda c: data.top_products(c, fy2025),
+        "top_products_lines": lambda c: data.top_products(c, lines),
         "top_customers": lambda c: data.top_customers(c, fy2025),
+        "top_customers_lines": lambda c: data.top_customers(c, lines),
         "inventory_headlines": lambda c: data.inventory_headlines(c, data.Filters(), by_fiscal_year=True),
+        "inventory_headlines_products": lambda c: data.inventory_headlines(c, products, by_fiscal_year=True),
         "availability": lambda c: data.availability(c, fy2025),
+        "availability_products": lambda c: data.availability(c, products),
         "stock_outs": lambda c: data.stock_outs(c, data.Filters()),
-        "environment_variance": lambda c: data.environment_variance(c),
+        "stock_outs_2025": lambda c: data.stock_outs(c, data.Filters(calendar_years=(2025,))),
+        "environment_variance": lambda c: data.environment_variance(c, data.Filters(calendar_years=(2025,))),
     }
     differences = []
     try:

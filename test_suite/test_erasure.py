@@ -8,7 +8,6 @@ import pytest
 
 from conftest import SEEDS_DIR, Warehouse, pseudonym, query
 
-DEVELOPMENT_KEY = "UNSAFE-development-pseudonymization-key-never-use-in-production"
 LANDED_SCHEMAS = ("raw", "information_schema", "pg_catalog")
 
 

@@ -3,12 +3,13 @@ incremental extract-load into the warehouse (README "From the operational databa
 
 A small OLTP database (3,000 order lines) is created on the MariaDB server, extracted
 into a fresh DuckDB warehouse and built; the warehouse's totals (order lines, units and
-revenue per month, stock on hand per day and environment) must equal those computed
-directly on the OLTP database. A second run lands nothing. Then a day of business (new
-orders, shipments, corrections, a late correction, deleted lines, an erasure request,
-stock counts) is applied, a run is made to fail after it has extracted and landed part
-of the day, and the next run must land the rest and nothing twice; after the
-incremental build the totals agree again and the deleted lines are gone from fct_sales.
+revenue per month in fct_sales and in the sales mart, stock on hand per day and
+environment) must equal those computed directly on the OLTP database. A second run
+lands nothing. Then a day of business (new orders, shipments, corrections, a late
+correction, deleted lines, an erasure request, stock counts) is applied, a run is made
+to fail after it has extracted and landed part of the day, and the next run must land
+the rest and nothing twice; after the incremental build the totals agree again and the
+deleted lines are gone from fct_sales.
 The same OLTP database is extracted into PostgreSQL and MariaDB (once before the day,
 once after it, while DuckDB builds), whose raw tables must then hold exactly what
 DuckDB's hold.
@@ -61,12 +62,14 @@ def _oltp_rows(sql: str) -> list[tuple]:
 
 def _oltp_totals() -> dict:
     """Computed on the OLTP database itself, from its own tables (not the export views)."""
+    sales = _oltp_rows("""
+        select date_format(orders.order_date, '%Y-%m'), count(*), sum(order_lines.quantity),
+               sum(order_lines.sales_amount)
+        from order_lines join orders on order_lines.order_id = orders.order_id
+        group by 1 order by 1""")
     return {
-        "sales": _oltp_rows("""
-            select date_format(orders.order_date, '%Y-%m'), count(*), sum(order_lines.quantity),
-                   sum(order_lines.sales_amount)
-            from order_lines join orders on order_lines.order_id = orders.order_id
-            group by 1 order by 1"""),
+        "sales": sales,
+        "sales_mart": sales,
         "stock": _oltp_rows("""
             select date_format(count_date, '%Y-%m-%d'), cast(environment as char), sum(quantity_on_hand)
             from stock_counts group by 1, 2 order by 1, 2"""),
@@ -79,6 +82,10 @@ def _warehouse_totals(path: Path) -> dict:
             "sales": [tuple(row) for row in connection.execute("""
                 select strftime(order_month_start_date, '%Y-%m'), count(*), sum(quantity), sum(sales_amount)
                 from core.fct_sales group by 1 order by 1""").fetchall()],
+            # the sales mart's line grain (incremental too, D81)
+            "sales_mart": [tuple(row) for row in connection.execute("""
+                select strftime(order_date, '%Y-%m'), count(*), sum(quantity), sum(sales_amount)
+                from sales.sales_order_lines_costed group by 1 order by 1""").fetchall()],
             "stock": [tuple(row) for row in connection.execute("""
                 select strftime(snapshot_date, '%Y-%m-%d'), environment, sum(quantity_on_hand)
                 from core.fct_inventory group by 1, 2 order by 1, 2""").fetchall()],

@@ -9,12 +9,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest

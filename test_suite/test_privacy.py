@@ -3,7 +3,8 @@ import re
 
 import yaml
 
-from conftest import PROFILES_DIR, VENV_BIN, Warehouse, pseudonym, pseudonymization_key, query, run
+from conftest import (DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, VENV_BIN, Warehouse, pseudonym, pseudonymization_key,
+                      query, run)
 
 PERSONAL_COLUMNS = {
     "customer_name", "customer_email", "customer_phone", "customer_birth_date",
@@ -155,3 +156,12 @@ def test_a_key_shorter_than_32_bytes_never_builds(tmp_path):
     result = _production_build(tmp_path, key="too-short-a-key")
     assert result.returncode != 0
     assert "shorter than 32 bytes" in result.stdout
+
+
+def test_every_place_that_cannot_import_the_development_key_repeats_it_exactly():
+    """The development default lives in engine_plugins/development_key.py; _env.sh (for
+    PostgreSQL) and the Spark profile cannot import it and repeat it. A drift would give
+    pseudonyms that differ between engines on a development build."""
+    for path in (PROJECT_ROOT / "scripts" / "_env.sh", PROJECT_ROOT / "profiles.yml.example"):
+        defaults = set(re.findall(r"UNSAFE-[A-Za-z-]+", path.read_text()))
+        assert defaults == {DEVELOPMENT_KEY}, (path.name, defaults)

@@ -15,16 +15,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, SEEDS_DIR, VENV_BIN, Warehouse, run
-from test_engines import ON_CI, POSTGRES, _postgres_connection, _unavailable
+from conftest import PROJECT_ROOT, SEEDS_DIR, VENV_BIN, Warehouse, mart_profile, profile_differences, profile_queries, run
+from test_engines import _postgres_connection, _unavailable
 
 BULK_VARS = "{raw_data_from_seeds: false}"
 # Unit tests read fixtures, not the landed data, and their fixtures name the seeds, which
@@ -315,8 +313,6 @@ def test_postgres_replace_load_after_a_build_keeps_the_views_that_read_it(bulk_p
 def test_postgres_bulk_load_and_build_equal_the_duckdb_seed_build(bulk_postgres, db):
     """The landed raw tables equal the seeds row for row, and every mart the same row
     count and sums as the seed-based build (the comparison test_engines.py makes)."""
-    from test_engines import _duckdb_profile
-
     assert bulk_postgres.load_result.returncode == 0, bulk_postgres.load_result.stdout
     assert_built(bulk_postgres.build_result)
     raw_tables = list(json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"])
@@ -324,20 +320,15 @@ def test_postgres_bulk_load_and_build_equal_the_duckdb_seed_build(bulk_postgres,
     for table in raw_tables:
         seeded = Counter(map(tuple, db.execute(f"select * from raw.{table}").fetchall()))
         assert landed[("raw", table)] == seeded, table
+    expected = mart_profile(db)
     connection = _postgres_connection(POSTGRES_DATABASE + "_after_load")
-    differences = []
+    answers = {}
     with connection.cursor() as cursor:
-        for (schema, table), measures in _duckdb_profile(db).items():
-            columns = [c for c in measures if c != "rows"]
-            sums = ", ".join(f'sum("{c}")' for c in columns)
-            cursor.execute(f'select count(*){", " + sums if sums else ""} from "{schema}"."{table}"')
-            actual = dict(zip(["rows"] + columns, cursor.fetchone()))
-            differences += [(schema, table, measure, value, actual[measure])
-                            for measure, value in measures.items()
-                            if not (value is None and actual[measure] is None)
-                            and (value is None or actual[measure] is None
-                                 or Decimal(str(value)) != Decimal(str(actual[measure])))]
+        for relation, sql in profile_queries(expected).items():
+            cursor.execute(sql)
+            answers[relation] = cursor.fetchone()
     connection.close()
+    differences = profile_differences(expected, answers)
     assert not differences, differences[:20]
 
 

@@ -135,10 +135,30 @@ CENT = Decimal("0.0051")  # the dashboard rounds to cents / hundredths of a perc
 FILTERED = ("{{ Dimension('product__category') }} = 'Furniture' "
             "and {{ Dimension('ship_to_area__country') }} = 'Germany' "
             "and {{ Dimension('customer__customer_segment') }} = 'Corporate'")
+# The dashboard's other filters: ship-to region and city, calendar year, product, channel
+# and platform, each as MetricFlow's `--where` on the dimension and as data.Filters.
+PERIOD_AND_CHANNEL = ("{{ Dimension('ship_to_area__region') }} = 'South' "
+                      "and {{ Dimension('order_line__channel') }} = 'Retailer' "
+                      "and {{ Dimension('order_line__platform') }} = 'Brick & Mortar' "
+                      "and {{ TimeDimension('metric_time', 'day') }} >= '2025-01-01' "
+                      "and {{ TimeDimension('metric_time', 'day') }} < '2026-01-01'")
+PERIOD_AND_CHANNEL_FILTERS = data.Filters(regions=("South",), channels=("Retailer",),
+                                          platforms=("Brick & Mortar",), calendar_years=(2025,))
+PRODUCTS = "('P-0060', 'P-0071', 'P-0025')"
+PRODUCT_AND_CITY = (f"{{{{ Dimension('product__product_id') }}}} in {PRODUCTS} "
+                    "and {{ Dimension('ship_to_area__city') }} in ('München', 'Stuttgart', 'Milano', 'Paris')")
+PRODUCT_AND_CITY_FILTERS = data.Filters(products=("P-0060", "P-0071", "P-0025"),
+                                        cities=("München", "Stuttgart", "Milano", "Paris"))
 QUERIES = {
     "whole_period": dict(metrics=SALES_METRICS + INVENTORY_METRICS),
     "fiscal_years": dict(metrics=SALES_METRICS + INVENTORY_METRICS, group_by=["metric_time__fiscal_year"]),
     "filtered": dict(metrics=SALES_METRICS, group_by=["metric_time__fiscal_year"], where=FILTERED),
+    "period_and_channel": dict(metrics=SALES_METRICS, group_by=["metric_time__fiscal_year"],
+                               where=PERIOD_AND_CHANNEL),
+    "product_and_city": dict(metrics=SALES_METRICS, group_by=["metric_time__fiscal_year"],
+                             where=PRODUCT_AND_CITY),
+    "product_stock": dict(metrics=INVENTORY_METRICS, group_by=["metric_time__fiscal_year"],
+                          where=f"{{{{ Dimension('product__product_id') }}}} in {PRODUCTS}"),
     "fiscal_quarters": dict(metrics=["gross_margin_pct"], group_by=["metric_time__fiscal_quarter"]),
     "snapshots": dict(metrics=["availability_pct", "stock_out_positions"], group_by=["metric_time__day"]),
 }
@@ -197,6 +217,16 @@ def _assert_sales_agree(metricflow_row, dashboard_row, where):
     assert abs(100 * mf["margin_coverage_pct"] - dashboard_row.margin_coverage_pct) <= CENT, where
 
 
+def _assert_profit_and_loss_agrees(metricflow_row, statement_line, where):
+    """The P&L page's lines that are metrics (D59): gross sales, net sales, gross margin."""
+    mf = {name: Decimal(value) for name, value in metricflow_row.items() if name in SALES_METRICS}
+    assert mf["revenue"] == statement_line.gross_sales_amount, where
+    assert abs(mf["net_sales"] - statement_line.net_sales_amount) <= CENT, where
+    assert abs(mf["gross_margin"] - statement_line.gross_margin_amount) <= CENT, where
+    assert abs(100 * mf["gross_margin_pct"] - statement_line.gross_margin_pct) <= CENT, where
+    assert abs(100 * mf["margin_coverage_pct"] - statement_line.margin_coverage_pct) <= CENT, where
+
+
 def _assert_inventory_agree(metricflow_row, dashboard_row, where):
     assert int(metricflow_row["stock_on_hand"]) == int(dashboard_row.stock_on_hand), where
     assert abs(100 * Decimal(metricflow_row["availability_pct"]) - dashboard_row.availability_pct) <= CENT, where
@@ -225,9 +255,11 @@ def test_metricflow_and_the_dashboard_agree_per_fiscal_year(metricflow, db):
         _assert_sales_agree(rows[dashboard_row.fiscal_year], dashboard_row, dashboard_row.fiscal_year)
     for dashboard_row in inventory.itertuples():
         _assert_inventory_agree(rows[dashboard_row.fiscal_year], dashboard_row, dashboard_row.fiscal_year)
-    # and with the figures of the dashboard's existing charts, read from the other marts
+    # and with the figures of the dashboard's other charts and its P&L
     for growth in data.fiscal_year_growth(db, everything).itertuples():
         assert Decimal(rows[growth.fiscal_year]["revenue"]) == growth.revenue, growth.fiscal_year
+    for line in data.profit_and_loss(db, everything).itertuples():
+        _assert_profit_and_loss_agrees(rows[line.fiscal_year], line, line.fiscal_year)
 
 
 def test_metricflow_and_the_dashboard_agree_under_filters(metricflow, db):
@@ -261,3 +293,32 @@ def test_metricflow_and_the_dashboard_charts_agree_by_quarter_and_snapshot(metri
         mf = days[row.snapshot_date.isoformat()]
         assert int(mf["stock_out_positions"]) == row.stock_out_positions, row.snapshot_date
         assert abs(100 * Decimal(mf["availability_pct"]) - row.availability_pct) <= CENT, row.snapshot_date
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("period_and_channel", PERIOD_AND_CHANNEL_FILTERS),
+    ("product_and_city", PRODUCT_AND_CITY_FILTERS),
+])
+def test_metricflow_and_the_dashboard_agree_under_the_other_filters(metricflow, db, query, filters):
+    rows = _fiscal_years(db, metricflow[query], "metric_time__fiscal_year")
+    dashboard = data.sales_headlines(db, filters, by_fiscal_year=True)
+    statement = data.profit_and_loss(db, filters)
+    assert len(dashboard) >= 2 and sorted(rows) == sorted(dashboard.fiscal_year) == sorted(statement.fiscal_year)
+    for dashboard_row in dashboard.itertuples():
+        _assert_sales_agree(rows[dashboard_row.fiscal_year], dashboard_row, (query, dashboard_row.fiscal_year))
+    for line in statement.itertuples():
+        _assert_profit_and_loss_agrees(rows[line.fiscal_year], line, (query, line.fiscal_year))
+    for growth in data.fiscal_year_growth(db, filters).itertuples():
+        assert Decimal(rows[growth.fiscal_year]["revenue"]) == growth.revenue, (query, growth.fiscal_year)
+    assert dashboard.revenue.sum() < data.sales_headlines(db, data.Filters()).revenue.iloc[0] / 4
+
+
+def test_metricflow_and_the_dashboard_agree_on_a_products_stock(metricflow, db):
+    rows = _fiscal_years(db, metricflow["product_stock"], "metric_time__fiscal_year")
+    inventory = data.inventory_headlines(db, data.Filters(products=PRODUCT_AND_CITY_FILTERS.products),
+                                         by_fiscal_year=True)
+    assert sorted(rows) == sorted(inventory.fiscal_year) and len(rows) >= 3
+    for dashboard_row in inventory.itertuples():
+        _assert_inventory_agree(rows[dashboard_row.fiscal_year], dashboard_row, dashboard_row.fiscal_year)
+    everything = data.inventory_headlines(db, data.Filters()).iloc[0]
+    assert inventory.stock_on_hand.iloc[-1] < everything.stock_on_hand

@@ -4,9 +4,10 @@ Everything the day changes carries a time of that day in `updated_at` (the simul
 business clock), in one transaction:
 
 - new orders: as many lines as the average day of the last four weeks, each order
-  from the customer, address, ship mode, platform and store of a recent order, with 1-3
-  distinct active products at their current list price, a recent line's quantity and
-  discount, amounts computed as datagen computes them; Same Day orders ship today;
+  from the customer (not one who asked to be erased), address, ship mode, platform and
+  store of a recent order, with 1-3 distinct active products at their current list
+  price, a recent line's quantity and discount, amounts computed as datagen computes
+  them; Same Day orders ship today;
 - updates to open orders: about a third of the last week's unshipped orders ship today
   (a shipment with a carrier that served the same ship mode);
 - corrections: quantity corrections on 1 % of the last two weeks' lines, and one late
@@ -53,8 +54,10 @@ def _new_orders(cursor, rng: random.Random, clock: BusinessClock, day: date) -> 
     four_weeks = day - timedelta(days=28)
     daily_lines = max(1, round(_fetch(cursor, "select count(*) from order_lines join orders using (order_id) "
                                               "where order_date >= %s", (four_weeks,))[0][0] / 28))
+    # customers who asked to be erased have left: they order no more
     templates = _fetch(cursor, "select customer_id, ship_to_address_id, ship_mode, platform, store_id, "
-                               "currency from orders where order_date >= %s order by order_id", (four_weeks,))
+                               "currency from orders where order_date >= %s and customer_id not in "
+                               "(select customer_id from erasure_requests) order by order_id", (four_weeks,))
     line_templates = _fetch(cursor, "select quantity, discount from order_lines join orders using (order_id) "
                                     "where order_date >= %s order by order_id, order_line_number", (four_weeks,))
     products = _fetch(cursor, """
@@ -80,7 +83,7 @@ def _new_orders(cursor, rng: random.Random, clock: BusinessClock, day: date) -> 
         for number, (product_id, price, cost) in enumerate(rng.sample(products, count), start=1):
             quantity, discount = rng.choice(line_templates)
             sales = _money(quantity * price * (1 - discount))
-            profit = sales - _money(quantity * (cost or 0)) if cost is not None else None
+            profit = None if cost is None else sales - _money(quantity * cost)
             cursor.execute("insert into order_lines (order_id, order_line_number, product_id, quantity, "
                            "unit_price, discount, sales_amount, profit_amount, updated_at) "
                            "values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
