@@ -5,7 +5,7 @@
 # Usage: ./scripts/export_open_data.sh [--out DIR]   (default build/open_data)
 source "$(dirname "$0")/_env.sh"
 dbt parse --quiet
-python -m open_data_export --manifest target/manifest.json "$@"
+python -m open_data_export --manifest "${DBT_TARGET_PATH:-target}/manifest.json" "$@"
 frictionless validate "$(python - "$@" <<'PY'
 import sys, argparse, pathlib
 parser = argparse.ArgumentParser(); parser.add_argument("--out", default="build/open_data")
