@@ -55,6 +55,29 @@ def postgres_warehouse(tmp_path_factory):
     return warehouse
 
 
+def test_a_seed_only_run_on_a_fresh_postgres_database_succeeds(tmp_path, monkeypatch):
+    """`dbt seed` alone on an empty database: the on-run-end hook grants on schemas that
+    no model has created yet (it used to fail on the restricted schema)."""
+    database = TEST_DATABASE + "_seed_only"
+    try:
+        admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
+    except Exception as error:  # any connection failure means the engine is missing
+        _unavailable("PostgreSQL", error)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"drop database if exists {database} with (force)")
+        cursor.execute(f"create database {database}")
+    monkeypatch.setenv("DBT_POSTGRES_DBNAME", database)
+    try:
+        result = Warehouse(root=tmp_path).dbt("seed", "--target", "postgres", "--select", "carriers")
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"drop database if exists {database} with (force)")
+        admin.close()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "ERROR=0" in result.stdout
+
+
 def test_postgres_build_succeeds_with_no_errors_and_no_warnings(postgres_warehouse):
     output = postgres_warehouse.build_result.stdout
     assert postgres_warehouse.build_result.returncode == 0, output[-5000:]

@@ -135,6 +135,9 @@
     create schema if not exists {{ var('schema_prefix', '') }}{{ schema }};
     grant usage on schema {{ var('schema_prefix', '') }}{{ schema }} to {{ analyst_role }};
     {% endfor %}
+    {#- created here like the others: a run that builds no model (`dbt seed` alone, on a
+        fresh database) ends with this hook before any model created the schema -#}
+    create schema if not exists {{ var('schema_prefix', '') }}restricted;
     revoke all on schema {{ var('schema_prefix', '') }}restricted from {{ analyst_role }};
     {#- the public reads the open-data schema, and nothing else -#}
     {%- set public_role = env_var('SALES_INSIGHTS_PUBLIC_ROLE', 'sales_insights_public') %}
