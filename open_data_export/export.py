@@ -2,10 +2,13 @@
 
     python -m open_data_export --manifest target/manifest.json --out build/open_data
 
-Reads the tables from the target the warehouse was built on (DuckDB file by default,
-PostgreSQL with --target postgres and the DBT_POSTGRES_* variables), and takes every
-description, unit and primary key from dbt's manifest, so the package says what the
-dbt docs say.
+Reads the tables from the target the warehouse was built on, the one `--target` (or
+DBT_TARGET) names: the DuckDB file (default, DBT_DUCKDB_PATH), PostgreSQL (postgres, the
+DBT_POSTGRES_* variables), MySQL/MariaDB (mysql, the DBT_MYSQL_* variables) or the local
+Spark warehouse (spark: the parquet files of its tables under DBT_SPARK_DIR, read by
+DuckDB). Every value is brought to the type the model's contract declares, so each
+target exports the same files. Every description, unit, primary key and schema name
+comes from dbt's manifest, so the package says what the dbt docs say.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -68,11 +72,15 @@ def git_revision() -> str:
         return "unknown"
 
 
+TARGETS = ("duckdb", "postgres", "mysql", "spark")
+
+
 class Warehouse:
     """Reads a table from the target the warehouse was built on."""
 
-    def __init__(self, target: str, duckdb_path: str):
+    def __init__(self, target: str, duckdb_path: str, spark_dir: str):
         self.target = target
+        self.spark_dir = Path(spark_dir)
         if target == "duckdb":
             self.connection = duckdb.connect(duckdb_path, read_only=True)
         elif target == "postgres":
@@ -85,21 +93,97 @@ class Warehouse:
                 password=os.environ.get("DBT_POSTGRES_PASSWORD", ""),
                 dbname=os.environ.get("DBT_POSTGRES_DBNAME", "test"),
             )
-        else:
-            raise SystemExit(f"unsupported target {target!r}: duckdb or postgres")
+        elif target == "mysql":
+            import mysql.connector
 
-    def rows(self, schema: str, table: str, columns: list[str], order_by: list[str]) -> list[tuple]:
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        order = ", ".join(f'"{c}"' for c in order_by)
-        sql = f'select {quoted} from "{schema}"."{table}" order by {order}'
-        if self.target == "duckdb":
+            # The profile's connection settings; on MySQL a schema is a database, which
+            # the query names, so no default database is needed.
+            self.connection = mysql.connector.connect(
+                host=os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"),
+                port=int(os.environ.get("DBT_MYSQL_PORT", "3306")),
+                user=os.environ.get("DBT_MYSQL_USER", "root"),
+                password=os.environ.get("DBT_MYSQL_PASSWORD", ""),
+                charset="utf8mb4",
+                collation=os.environ.get("DBT_MYSQL_COLLATION", "utf8mb4_bin"),
+            )
+        elif target == "spark":
+            # The session-mode warehouse: a managed table is the parquet files of
+            # <warehouse dir>/<schema>.db/<table> (docs/decisions.md D82). No JVM, and no
+            # lock on the embedded Derby metastore, which admits one Spark at a time.
+            self.connection = duckdb.connect()
+        else:
+            raise SystemExit(f"unsupported target {target!r}: one of {', '.join(TARGETS)}")
+
+    def spark_table_files(self, schema: str, table: str) -> list[str]:
+        directory = self.spark_dir / "warehouse" / f"{schema}.db" / table
+        files = sorted(str(path) for path in directory.glob("*.parquet") if not path.name.startswith(("_", ".")))
+        if not files:
+            raise SystemExit(
+                f"no parquet file of {schema}.{table} in {directory}: the spark export reads the local "
+                "session-mode warehouse that DBT_SPARK_DIR points to (build it first)"
+            )
+        return files
+
+    def rows(self, schema: str, table: str, columns: list[str]) -> list[tuple]:
+        if self.target == "mysql":
+            quoted = ", ".join(f"`{c}`" for c in columns)
+            sql = f"select {quoted} from `{schema}`.`{table}`"
+        elif self.target == "spark":
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            files = ", ".join("'" + f.replace("'", "''") + "'" for f in self.spark_table_files(schema, table))
+            sql = f"select {quoted} from read_parquet([{files}])"
+        else:
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            sql = f'select {quoted} from "{schema}"."{table}"'
+        if self.target in ("duckdb", "spark"):
             return self.connection.execute(sql).fetchall()
-        with self.connection.cursor() as cursor:
+        cursor = self.connection.cursor()
+        try:
             cursor.execute(sql)
             return cursor.fetchall()
+        finally:
+            cursor.close()
 
     def close(self) -> None:
         self.connection.close()
+
+
+def typed(value, data_type: str, column: str):
+    """The value as the type the contract declares, whatever the engine handed back
+    (MySQL's sum() of integers is a decimal, its boolean a 0/1 integer, a decimal
+    column keeps its engine's scale). Never rounds: a value the declared type cannot
+    hold exactly is an error, not a silent change."""
+    if value is None:
+        return None
+    kind = data_type.lower().strip()
+    if kind.startswith(("decimal", "numeric")):
+        scale_match = re.search(r",\s*(\d+)\s*\)", kind)
+        exponent = Decimal(1).scaleb(-int(scale_match.group(1))) if scale_match else Decimal(1)
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        result = number.quantize(exponent)
+        if result != number:
+            raise SystemExit(f"{column}: {value!r} does not fit its declared type {data_type}")
+        return result
+    if kind in {"integer", "bigint", "int", "smallint"}:
+        result = int(value)
+        if result != value:
+            raise SystemExit(f"{column}: {value!r} is not an integer ({data_type})")
+        return result
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            if value.time() != dt.time(0):
+                raise SystemExit(f"{column}: {value!r} is not a date")
+            return value.date()
+        return value
+    if kind == "boolean":
+        return bool(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def sort_key(row: tuple, positions: list[int]) -> tuple:
+    """Primary-key order, missing values last, as DuckDB orders: the same order from
+    every engine (each sorts text by its own collation)."""
+    return tuple((row[i] is None, row[i] if row[i] is not None else 0) for i in positions)
 
 
 def csv_value(value) -> str:
@@ -155,7 +239,7 @@ def field_for(column: dict) -> dict:
     return field
 
 
-def export(manifest_path: Path, out: Path, target: str, duckdb_path: str) -> dict:
+def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_dir: str) -> dict:
     manifest = json.loads(manifest_path.read_text())
     models = open_data_models(manifest)
     if not models:
@@ -165,7 +249,7 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str) -> dic
     out.mkdir(parents=True)
     (out / "data").mkdir()
 
-    warehouse = Warehouse(target, duckdb_path)
+    warehouse = Warehouse(target, duckdb_path, spark_dir)
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     revision = git_revision()
     resources, distributions, quality = [], [], {}
@@ -175,7 +259,11 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str) -> dic
             columns = list(model["columns"].values())
             column_names = [c["name"] for c in columns]
             primary_key = model["config"]["meta"]["primary_key"]
-            rows = warehouse.rows(model["schema"], model["alias"], column_names, primary_key)
+            rows = [
+                tuple(typed(value, column["data_type"], column["name"]) for value, column in zip(row, columns))
+                for row in warehouse.rows(model["schema"], model["alias"], column_names)
+            ]
+            rows.sort(key=lambda row: sort_key(row, [column_names.index(key) for key in primary_key]))
 
             csv_path = out / "data" / f"{name}.csv"
             with csv_path.open("w", newline="", encoding="utf-8") as handle:
@@ -316,8 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "open_data")
     parser.add_argument("--target", default=os.environ.get("DBT_TARGET", "duckdb"))
     parser.add_argument("--duckdb-path", default=os.environ.get("DBT_DUCKDB_PATH", str(PROJECT_ROOT / "sales_insights.duckdb")))
+    parser.add_argument("--spark-dir", default=os.environ.get("DBT_SPARK_DIR", str(PROJECT_ROOT / "target" / "spark")),
+                        help="the local Spark warehouse (its warehouse/ directory holds the tables)")
     args = parser.parse_args(argv)
-    report = export(args.manifest, args.out, args.target, args.duckdb_path)
+    report = export(args.manifest, args.out, args.target, args.duckdb_path, args.spark_dir)
     for name, table in report["tables"].items():
         print(f"{name}: {table['rows']} rows, {table['published_cells']} published, "
               f"{table['primary_suppressed_cells']} primary, {table['secondary_suppressed_cells']} secondary")

@@ -24,6 +24,7 @@ import yaml
 
 from conftest import (COMPARED_SCHEMAS, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile, profile_differences,
                       profile_queries, pseudonym, pseudonymization_key, run)
+from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import TEST_DATABASE, _unavailable
 
 MYSQL = dict(
@@ -204,6 +205,21 @@ def test_mysql_results_equal_duckdb(mysql_cursor, db):
         answers[relation] = mysql_cursor.fetchone()
     differences = profile_differences(expected, answers)
     assert not differences, differences[:20]
+
+
+def test_the_open_data_export_from_mysql_equals_the_duckdb_export(mysql_warehouse, warehouse, tmp_path):
+    """scripts/export_open_data.sh with DBT_TARGET=mysql, as the daily pipeline runs it,
+    reads the prefixed databases and writes the same data files as from DuckDB, and the
+    package passes frictionless. (Before the tests below change the warehouse.)"""
+    assert mysql_warehouse.build_result.returncode == 0, mysql_warehouse.build_result.stdout[-3000:]
+    expected = duckdb_export(warehouse, tmp_path / "duckdb")
+    assert expected.returncode == 0, expected.stdout[-3000:]
+    result = export_with_the_script(
+        mysql_warehouse, "mysql", tmp_path / "mysql", mysql_warehouse.env(), {"schema_prefix": PREFIX}
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "datapackage valid: True" in result.stdout and "VALID" in result.stdout, result.stdout[-3000:]
+    assert_same_export(tmp_path / "mysql", tmp_path / "duckdb", "mysql")
 
 
 def test_mysql_pseudonyms_equal_duckdb_and_pythons_hmac(mysql_cursor, db):

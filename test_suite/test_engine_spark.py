@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, mart_profile, profile_differences, profile_queries, run
+from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import _unavailable
 
 SPARK_BUILD_TIMEOUT_SECONDS = 3600
@@ -157,6 +158,20 @@ def test_spark_tables_are_parquet(spark_warehouse):
     for table, rows in zip(tables, answers):
         details = {row[0]: row[1] for row in rows}
         assert (details.get("Provider") or "").lower() == "parquet", (table, details.get("Provider"))
+
+
+def test_the_open_data_export_from_spark_equals_the_duckdb_export(spark_warehouse, warehouse, tmp_path):
+    """scripts/export_open_data.sh with DBT_TARGET=spark, as the daily pipeline runs it,
+    reads the tables' parquet files under DBT_SPARK_DIR and writes the same data files
+    as from DuckDB, and the package passes frictionless. (Before the snapshot test below
+    changes the warehouse.)"""
+    assert spark_warehouse.build_result.returncode == 0
+    expected = duckdb_export(warehouse, tmp_path / "duckdb")
+    assert expected.returncode == 0, expected.stdout[-3000:]
+    result = export_with_the_script(spark_warehouse, "spark", tmp_path / "spark", spark_warehouse.env())
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "datapackage valid: True" in result.stdout and "VALID" in result.stdout, result.stdout[-3000:]
+    assert_same_export(tmp_path / "spark", tmp_path / "duckdb", "spark")
 
 
 def test_spark_snapshot_on_parquet_keeps_history(spark_warehouse):

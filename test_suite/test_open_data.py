@@ -5,6 +5,7 @@ Run alone: bash -c 'source scripts/_env.sh && python -m pytest test_suite/test_o
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -487,6 +488,25 @@ def test_each_generic_disclosure_test_fails_on_a_table_that_breaks_its_rule(fixt
 
 
 # --- the export ----------------------------------------------------------------------
+
+def test_exported_values_take_their_contract_type_and_key_order_on_every_engine():
+    """What MySQL or Spark hand back becomes what DuckDB hands back (D84); never rounded."""
+    from open_data_export.export import sort_key, typed
+
+    assert str(typed(Decimal("12.5"), "decimal(18,2)", "net_sales")) == "12.50"  # another engine's scale
+    assert str(typed(Decimal("0.0600"), "decimal(9,2)", "share")) == "0.06"
+    assert typed(Decimal("42"), "bigint", "customers") == 42 and type(typed(Decimal("42"), "bigint", "c")) is int
+    assert typed(1, "boolean", "flag") is True and typed(0, "boolean", "flag") is False
+    assert typed(datetime.datetime(2025, 3, 1), "date", "month_start_date") == datetime.date(2025, 3, 1)
+    assert typed(None, "decimal(18,2)", "net_sales") is None
+    assert typed("DE", "varchar", "country") == "DE"
+    for value, data_type in [(Decimal("1.234"), "decimal(18,2)"), (Decimal("2.5"), "bigint"),
+                             (datetime.datetime(2025, 3, 1, 12), "date")]:
+        with pytest.raises(SystemExit):
+            typed(value, data_type, "column")
+    rows = [("b", 1), (None, 2), ("B", 3), ("a", 4), ("é", 5)]
+    assert sorted(rows, key=lambda row: sort_key(row, [0])) == [("B", 3), ("a", 4), ("b", 1), ("é", 5), (None, 2)]
+
 
 @pytest.fixture(scope="module", params=["sample", "generated"])
 def exported(request, tmp_path_factory):
