@@ -8,6 +8,7 @@ import urllib.request
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from browser import PROJECT_ROOT, free_port, headless_page, require_chromium, save_readme_screenshot
@@ -344,7 +345,28 @@ def test_the_sidebar_cascades_and_the_page_shows_the_filtered_figures(warehouse,
 
     monkeypatch.setenv("DBT_TARGET", "duckdb")
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(warehouse.path))
-    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=120)
+    try:
+        _check_the_sidebar(AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=120),
+                           warehouse)
+    finally:
+        _release_the_apps_connection(warehouse)
+
+
+def _release_the_apps_connection(warehouse):
+    """AppTest runs the app in this process, and the app caches its read-only DuckDB
+    connection (st.cache_resource) for the life of the process: while it is open, no other
+    process can open the warehouse for writing (the later tests' dbt runs). Clear it, and
+    prove that the file is free."""
+    import gc
+
+    import streamlit as st
+
+    st.cache_resource.clear()
+    gc.collect()
+    duckdb.connect(str(warehouse.path)).close()
+
+
+def _check_the_sidebar(app, warehouse):
     app.run()
 
     def sidebar():
