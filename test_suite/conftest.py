@@ -220,6 +220,15 @@ def profile_queries(profile: dict, quote: str = '"', schema_prefix: str = "") ->
     return queries
 
 
+def profile_answers(cursor, queries: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple]:
+    """Each table's profile row, asked through a DB-API cursor (PostgreSQL, MySQL)."""
+    answers = {}
+    for relation, sql in queries.items():
+        cursor.execute(sql)
+        answers[relation] = cursor.fetchone()
+    return answers
+
+
 def profile_differences(expected: dict, answers: dict, wide_decimals_to_the_cent: bool = False) -> list[tuple]:
     """(schema, table, measure, expected, actual) for every measure whose answer (the row
     of the table's profile query on the other engine) differs from DuckDB's. Sums are

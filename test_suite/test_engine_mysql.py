@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (COMPARED_SCHEMAS, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile, profile_differences,
-                      profile_queries, pseudonym, pseudonymization_key, run)
+from conftest import (COMPARED_SCHEMAS, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile, profile_answers,
+                      profile_differences, profile_queries, pseudonym, pseudonymization_key, run)
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import TEST_DATABASE, _unavailable
 
@@ -199,10 +199,7 @@ def test_mysql_results_equal_duckdb(mysql_cursor, db):
     )
     tables = {(schema[len(PREFIX):], table) for schema, table in mysql_cursor.fetchall()}
     assert tables == set(expected), sorted(tables ^ set(expected))
-    answers = {}
-    for relation, sql in profile_queries(expected, quote="`", schema_prefix=PREFIX).items():
-        mysql_cursor.execute(sql)
-        answers[relation] = mysql_cursor.fetchone()
+    answers = profile_answers(mysql_cursor, profile_queries(expected, quote="`", schema_prefix=PREFIX))
     differences = profile_differences(expected, answers)
     assert not differences, differences[:20]
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Warehouse, mart_profile, profile_differences, profile_queries
+from conftest import Warehouse, mart_profile, profile_answers, profile_differences, profile_queries
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES = dict(
@@ -34,18 +34,31 @@ def _postgres_connection(database):
     return psycopg2.connect(dbname=database, connect_timeout=5, **POSTGRES)
 
 
-@pytest.fixture(scope="module")
-def postgres_warehouse(tmp_path_factory):
+def _admin_statements(*statements: str) -> None:
     try:
         admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
     except Exception as error:  # any connection failure means the engine is missing
         _unavailable("PostgreSQL", error)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f"drop database if exists {TEST_DATABASE} with (force)")
-        cursor.execute(f"create database {TEST_DATABASE}")
+        for statement in statements:
+            cursor.execute(statement)
     admin.close()
 
+
+def recreate_postgres_database(name: str, template: str | None = None) -> None:
+    """An empty database (or a copy of `template`) named `name`, replacing any earlier one."""
+    _admin_statements(f"drop database if exists {name} with (force)",
+                      f"create database {name}" + (f" template {template}" if template else ""))
+
+
+def drop_postgres_database(name: str) -> None:
+    _admin_statements(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="module")
+def postgres_warehouse(tmp_path_factory):
+    recreate_postgres_database(TEST_DATABASE)
     warehouse = Warehouse(root=tmp_path_factory.mktemp("postgres"))
     os.environ["DBT_POSTGRES_DBNAME"] = TEST_DATABASE
     try:
@@ -59,21 +72,12 @@ def test_a_seed_only_run_on_a_fresh_postgres_database_succeeds(tmp_path, monkeyp
     """`dbt seed` alone on an empty database: the on-run-end hook grants on schemas that
     no model has created yet (it used to fail on the restricted schema)."""
     database = TEST_DATABASE + "_seed_only"
-    try:
-        admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
-    except Exception as error:  # any connection failure means the engine is missing
-        _unavailable("PostgreSQL", error)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"drop database if exists {database} with (force)")
-        cursor.execute(f"create database {database}")
+    recreate_postgres_database(database)
     monkeypatch.setenv("DBT_POSTGRES_DBNAME", database)
     try:
         result = Warehouse(root=tmp_path).dbt("seed", "--target", "postgres", "--select", "carriers")
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f"drop database if exists {database} with (force)")
-        admin.close()
+        drop_postgres_database(database)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "ERROR=0" in result.stdout
 
@@ -92,11 +96,8 @@ def test_postgres_results_equal_duckdb(postgres_warehouse, db):
     expected = mart_profile(db)
     assert len(expected) >= 19  # 8 core, 6 sales, 5 inventory tables
     connection = _postgres_connection(TEST_DATABASE)
-    answers = {}
     with connection.cursor() as cursor:
-        for relation, sql in profile_queries(expected).items():
-            cursor.execute(sql)
-            answers[relation] = cursor.fetchone()
+        answers = profile_answers(cursor, profile_queries(expected))
     connection.close()
     differences = profile_differences(expected, answers)
     assert not differences, differences[:20]

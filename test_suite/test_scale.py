@@ -21,8 +21,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, SEEDS_DIR, VENV_BIN, Warehouse, mart_profile, profile_differences, profile_queries, run
-from test_engines import _postgres_connection, _unavailable
+from conftest import (PROJECT_ROOT, SEEDS_DIR, VENV_BIN, Warehouse, mart_profile, profile_answers, profile_differences,
+                      profile_queries, run)
+from test_engines import _postgres_connection, _unavailable, recreate_postgres_database
 
 BULK_VARS = "{raw_data_from_seeds: false}"
 # Unit tests read fixtures, not the landed data, and their fixtures name the seeds, which
@@ -243,15 +244,6 @@ def test_the_erased_customer_is_gone_from_rows_built_before_the_request(bulk_duc
 
 # ---------------------------------------------------------------- PostgreSQL
 
-def _recreate_database(name: str, template: str | None = None) -> None:
-    admin = _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"drop database if exists {name} with (force)")
-        cursor.execute(f"create database {name}" + (f" template {template}" if template else ""))
-    admin.close()
-
-
 def _postgres_env(warehouse: Warehouse, database: str) -> dict:
     return dict(warehouse.env(), DBT_POSTGRES_DBNAME=database, DBT_TARGET="postgres")
 
@@ -275,22 +267,19 @@ def _postgres_rows(database: str, relations) -> dict:
 
 @pytest.fixture(scope="module")
 def bulk_postgres(tmp_path_factory):
-    try:
-        _recreate_database(POSTGRES_DATABASE)
-    except Exception as error:  # any connection failure means the engine is missing
-        _unavailable("PostgreSQL", error)
+    recreate_postgres_database(POSTGRES_DATABASE)  # fails in CI, skips elsewhere, without the server
     wh = Warehouse(root=tmp_path_factory.mktemp("bulk_postgres"))
     database = POSTGRES_DATABASE
     wh.load_result = load_raw(wh, "--target", "postgres", "--from", str(SEEDS_DIR),
                               env=_postgres_env(wh, database))
     wh.build_result = _postgres_dbt(wh, database, *BULK_BUILD)
-    _recreate_database(database + "_after_load", template=database)
+    recreate_postgres_database(database + "_after_load", template=database)
     wh.increment = increment(wh.root / "next_day")
     wh.append_result = load_raw(wh, "--target", "postgres", "--from", str(wh.root / "next_day"),
                                 "--mode", "append", "--tables", *INCREMENTED_TABLES,
                                 env=_postgres_env(wh, database))
     wh.incremental_result = _postgres_dbt(wh, database, *BULK_BUILD)
-    _recreate_database(database + "_full", template=database)
+    recreate_postgres_database(database + "_full", template=database)
     wh.refresh_result = _postgres_dbt(wh, database + "_full", "run", "--vars", BULK_VARS, "--full-refresh")
     # a replace after a build: staging views now depend on the raw tables
     wh.reload_result = load_raw(wh, "--target", "postgres", "--from", str(SEEDS_DIR), "--tables", "carriers",
@@ -322,11 +311,8 @@ def test_postgres_bulk_load_and_build_equal_the_duckdb_seed_build(bulk_postgres,
         assert landed[("raw", table)] == seeded, table
     expected = mart_profile(db)
     connection = _postgres_connection(POSTGRES_DATABASE + "_after_load")
-    answers = {}
     with connection.cursor() as cursor:
-        for relation, sql in profile_queries(expected).items():
-            cursor.execute(sql)
-            answers[relation] = cursor.fetchone()
+        answers = profile_answers(cursor, profile_queries(expected))
     connection.close()
     differences = profile_differences(expected, answers)
     assert not differences, differences[:20]
