@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from . import finance, masters
+from . import finance
+from .builders import reference_table_builders
 from .defects import DefectLedger
 from .entities import build_world
 from .inventory import InventorySnapshots
@@ -82,13 +83,7 @@ def generate(args: argparse.Namespace) -> dict:
     builders: dict[str, Callable[[], Iterable[list[str]]]] = {
         "sales_order_lines": sales.rows,
         "inventory_snapshots": inventory.rows,
-        "products": lambda: masters.product_rows(world, seed, ledger),
-        "suppliers": lambda: masters.supplier_rows(world, seed, ledger),
-        "carriers": lambda: masters.carrier_rows(world, seed, ledger),
-        "locations": lambda: masters.location_rows(world, seed, ledger),
-        "manufacturing_costs": lambda: finance.manufacturing_cost_rows(world, seed, ledger),
-        "post_invoice_deductions": lambda: finance.deduction_rows(world, seed, ledger),
-        "freight_costs": lambda: finance.freight_rows(world, seed, ledger),
+        **reference_table_builders(world, seed, ledger),
         "erasure_requests": lambda: finance.erasure_rows(
             world, seed, sales.stats.lines_per_customer, ledger),
     }

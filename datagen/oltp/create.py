@@ -12,7 +12,6 @@ lines takes a few minutes.
 """
 from __future__ import annotations
 
-import random
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -22,14 +21,14 @@ from pathlib import Path
 
 import duckdb
 
-from .. import finance, masters
+from .. import finance
 from .. import reference as ref
 from ..defects import DefectLedger
 from ..entities import World, build_world
 from ..inventory import InventorySnapshots
 from ..sales import COL, UNKNOWN_PRODUCT_IDS, OrderLines
-from ..schema import TABLES
 from ..selfcheck import _classify
+from ..builders import reference_table_builders
 from ..writers import write_csv
 from .connection import OltpSettings, connect
 
@@ -273,13 +272,7 @@ def create(settings: OltpSettings, order_lines: int, seed: int, start: date, end
                 cursor.execute(statement)
             landing = Path(tmp)
             builders = {
-                "products": lambda: masters.product_rows(world, seed, ledger),
-                "suppliers": lambda: masters.supplier_rows(world, seed, ledger),
-                "carriers": lambda: masters.carrier_rows(world, seed, ledger),
-                "locations": lambda: masters.location_rows(world, seed, ledger),
-                "manufacturing_costs": lambda: finance.manufacturing_cost_rows(world, seed, ledger),
-                "post_invoice_deductions": lambda: finance.deduction_rows(world, seed, ledger),
-                "freight_costs": lambda: finance.freight_rows(world, seed, ledger),
+                **reference_table_builders(world, seed, ledger),
                 "inventory_snapshots": lambda: InventorySnapshots(
                     world, seed, INVENTORY_FREQUENCY, order_lines, ledger).rows(),
             }
