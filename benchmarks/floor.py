@@ -25,6 +25,8 @@ def connect(engine: str):
 
         connection = duckdb.connect(os.environ["DBT_DUCKDB_PATH"])
         connection.execute("set variable sales_insights_pseudonymization_key = ?", [key])
+        # the same cap as the dbt profile's, so the floor and dbt work under one memory budget
+        connection.execute(f"set memory_limit = '{os.environ.get('DBT_DUCKDB_MEMORY_LIMIT', '80%')}'")
         return connection, connection.execute
     if engine == "postgres":
         import psycopg2

@@ -406,7 +406,8 @@ def markdown(report: dict) -> str:
              f"- load average (1 min) during the run: min {report['load_average']['min']}, "
              f"mean {report['load_average']['mean']}, max {report['load_average']['max']} "
              f"(the machine was shared: see notes)",
-             f"- dbt threads: {report['dbt_threads']}; stock snapshots: {report.get('inventory_frequency')}; "
+             f"- dbt threads: {report['dbt_threads']}; DuckDB memory_limit: {report.get('duckdb_memory_limit')}; "
+             f"stock snapshots: {report.get('inventory_frequency')}; "
              f"command: `{report['command']}`",
              f"- wall time of the whole benchmark: {report['seconds']:.0f} s", "", "## Goals", "",
              "| goal | where | value | met |", "|---|---|---|---|"]
@@ -484,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"started_at": started_at.isoformat(timespec="seconds"), "machine": machine(),
               "command": "scripts/benchmark.sh " + " ".join(argv if argv is not None else sys.argv[1:]),
               "dbt_threads": int(os.environ.get("DBT_THREADS", "4")), "goals_asked": GOALS,
+              "duckdb_memory_limit": os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "80%"),
               "inventory_frequency": args.inventory_frequency, "runs": []}
     with LoadSampler() as load_average:
         if args.seed_scale:
