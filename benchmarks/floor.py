@@ -27,6 +27,8 @@ def connect(engine: str):
         connection.execute("set variable sales_insights_pseudonymization_key = ?", [key])
         # the same cap as the dbt profile's, so the floor and dbt work under one memory budget
         connection.execute(f"set memory_limit = '{os.environ.get('DBT_DUCKDB_MEMORY_LIMIT', '80%')}'")
+        connection.execute("set preserve_insertion_order = "
+                           f"{os.environ.get('DBT_DUCKDB_PRESERVE_INSERTION_ORDER', 'true')}")
         return connection, connection.execute
     if engine == "postgres":
         import psycopg2

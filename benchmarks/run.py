@@ -297,7 +297,7 @@ def seed_comparison(engine: str, directory: Path, workdir: Path) -> dict:
 # ------------------------------------------------------------------ one engine × scale
 
 def run_one(engine: str, scale: int, cache: Path, workroot: Path, floor: bool,
-            inventory_frequency: str) -> dict:
+            inventory_frequency: str, model_threads: int | None = None) -> dict:
     directory = generate(scale, cache, inventory_frequency)
     target = Target(engine, scale, workroot / f"{engine}-{scale}")
     target.reset()
@@ -312,8 +312,9 @@ def run_one(engine: str, scale: int, cache: Path, workroot: Path, floor: bool,
         return result
 
     say(f"{engine} {scale:,}: dbt build, models and snapshots")
+    threads = ("--threads", str(model_threads)) if model_threads else ()
     models = target.dbt("build", "--vars", BULK_VARS, "--exclude", "resource_type:test",
-                        "resource_type:unit_test", name="build_models")
+                        "resource_type:unit_test", *threads, name="build_models")
     # the models' compiled SQL (as a full build compiles it), before `dbt test` rewrites the manifest
     shutil.copy(target.target_path / "manifest.json", target.workdir / "manifest_full_build.json")
     say(f"{engine} {scale:,}: dbt test")
@@ -338,7 +339,7 @@ def run_one(engine: str, scale: int, cache: Path, workroot: Path, floor: bool,
     appended = target.load(directory / "next_day", "--mode", "append", "--tables", "sales_order_lines",
                            "inventory_snapshots", name="append")
     inc_models = target.dbt("build", "--vars", BULK_VARS, "--exclude", "resource_type:test",
-                            "resource_type:unit_test", name="incremental_models")
+                            "resource_type:unit_test", *threads, name="incremental_models")
     inc_tests = target.dbt("test", "--vars", BULK_VARS, *NO_UNIT_TESTS, name="incremental_tests")
     result["incremental"] = {
         "day": json.loads((directory / "next_day" / "_increment.json").read_text()),
@@ -406,7 +407,9 @@ def markdown(report: dict) -> str:
              f"- load average (1 min) during the run: min {report['load_average']['min']}, "
              f"mean {report['load_average']['mean']}, max {report['load_average']['max']} "
              f"(the machine was shared: see notes)",
-             f"- dbt threads: {report['dbt_threads']}; DuckDB memory_limit: {report.get('duckdb_memory_limit')}; "
+             f"- dbt threads: {report['dbt_threads']} (models and snapshots: "
+             f"{report.get('model_threads') or report['dbt_threads']}); DuckDB memory_limit: {report.get('duckdb_memory_limit')}, "
+             f"preserve_insertion_order: {report.get('duckdb_preserve_insertion_order')}; "
              f"stock snapshots: {report.get('inventory_frequency')}; "
              f"command: `{report['command']}`",
              f"- wall time of the whole benchmark: {report['seconds']:.0f} s", "", "## Goals", "",
@@ -469,6 +472,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="order lines at which dbt seed is timed against the loader (0: skip)")
     parser.add_argument("--seed-engine", default="duckdb", choices=("duckdb", "postgres"))
     parser.add_argument("--no-floor", action="store_true", help="skip the direct-SQL floor")
+    parser.add_argument("--model-threads", type=int,
+                        help="dbt threads for models and snapshots (default the profile's); tests keep the "
+                             "profile's. 1 builds one model at a time, as the floor does, and keeps the big "
+                             "models from sharing DuckDB's memory limit")
     parser.add_argument("--inventory-frequency", default="daily", choices=("monthly", "weekly", "daily"),
                         help="stock snapshot dates of the generated landing (default daily: inventory "
                              "grows with the history)")
@@ -485,7 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     report = {"started_at": started_at.isoformat(timespec="seconds"), "machine": machine(),
               "command": "scripts/benchmark.sh " + " ".join(argv if argv is not None else sys.argv[1:]),
               "dbt_threads": int(os.environ.get("DBT_THREADS", "4")), "goals_asked": GOALS,
+              "model_threads": args.model_threads,
               "duckdb_memory_limit": os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "80%"),
+              "duckdb_preserve_insertion_order": os.environ.get("DBT_DUCKDB_PRESERVE_INSERTION_ORDER", "true"),
               "inventory_frequency": args.inventory_frequency, "runs": []}
     with LoadSampler() as load_average:
         if args.seed_scale:
@@ -502,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
             for scale in args.scales:
                 try:
                     report["runs"].append(run_one(engine, scale, args.data, args.work, not args.no_floor,
-                                                  args.inventory_frequency))
+                                                  args.inventory_frequency, args.model_threads))
                 except Exception as error:  # one failed leg must not lose the others' numbers
                     say(f"{engine} {scale:,} failed: {error}")
                     report["runs"].append({"engine": engine, "scale": scale, "error": str(error)[-3000:],
