@@ -374,3 +374,64 @@ def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
     assert "carriers.csv: data row 41 has 2 fields, the header 4" in result.stdout, result.stdout
     subprocess.run([client, "-h", os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"), "-u",
                     os.environ.get("DBT_MYSQL_USER", "root"), "-e", f"drop database `{schema}`"], check=True)
+
+
+def _model(relation, sql, materialized="table", **config):
+    return {"relation_name": relation, "compiled_code": sql, "config": dict(materialized=materialized, **config)}
+
+
+def test_the_spark_floor_builds_models_in_schemas_of_their_own_and_reads_sources_where_they_are():
+    """The benchmark's floor on Spark and MySQL (which have no cheap copy of a warehouse)
+    builds every model into `<schema>_floor`: references to models follow, references to
+    sources and snapshots stay, and a name that merely starts like a model's is untouched."""
+    from benchmarks.run import floor_statements, in_floor_schemas
+
+    models = [
+        _model("staging.stg_orders", "select * from raw.orders", "view"),
+        _model("core.fct_sales", "select * from staging.stg_orders join snapshots.snap_products using (k)",
+               file_format="parquet"),
+        _model("core.fct_sales_daily", "select * from core.fct_sales, core.fct_sales_x", file_format="parquet"),
+    ]
+    rewritten, setup, teardown = in_floor_schemas("spark", models)
+    statements = [statement for node in rewritten for statement in floor_statements("spark", node)]
+    assert statements == [
+        "create or replace view staging_floor.stg_orders as\nselect * from raw.orders",
+        "drop table if exists core_floor.fct_sales",
+        "create table core_floor.fct_sales using parquet as\n"
+        "select * from staging_floor.stg_orders join snapshots.snap_products using (k)",
+        "drop table if exists core_floor.fct_sales_daily",
+        "create table core_floor.fct_sales_daily using parquet as\nselect * from core_floor.fct_sales, core.fct_sales_x",
+    ]
+    assert setup == ["create database if not exists core_floor", "create database if not exists staging_floor"]
+    assert teardown == ["drop database if exists core_floor cascade", "drop database if exists staging_floor cascade"]
+
+
+def test_the_mysql_floor_builds_tables_as_dbt_does_with_types_rows_then_indexes():
+    """MariaDB indexes no text without a length and joins big tables through indexes, so
+    each floor table is created like the table dbt built, filled in the contract's order,
+    and indexed after the rows are in, as dbt's post-hook does."""
+    from benchmarks.run import floor_statements, in_floor_schemas
+
+    models = [
+        _model("`p_staging`.`stg_orders`", "select * from `p_raw`.`orders`", "view"),
+        _model("`p_core`.`fct_sales`", "select * from `p_staging`.`stg_orders`", contract={"enforced": True}),
+        _model("`p_core`.`int_costed`", "select * from `p_core`.`fct_sales`",
+               indexes=[{"columns": ["order_id"]}, {"columns": ["month", "product_id"]}]),
+    ]
+    models[1]["columns"] = {"order_id": {}, "amount": {}}
+    rewritten, setup, teardown = in_floor_schemas("mysql", models)
+    statements = [statement for node in rewritten for statement in floor_statements("mysql", node)]
+    assert statements == [
+        "create or replace view `p_staging_floor`.`stg_orders` as\nselect * from `p_raw`.`orders`",
+        "drop table if exists `p_core_floor`.`fct_sales`",
+        "create table `p_core_floor`.`fct_sales` like `p_core`.`fct_sales`",
+        "insert into `p_core_floor`.`fct_sales` (`order_id`, `amount`)\n"
+        "select `order_id`, `amount` from (\nselect * from `p_staging_floor`.`stg_orders`\n) as floor_model",
+        "drop table if exists `p_core_floor`.`int_costed`",
+        "create table `p_core_floor`.`int_costed` like `p_core`.`int_costed`",
+        "alter table `p_core_floor`.`int_costed` drop index ix_int_costed_1, drop index ix_int_costed_2",
+        "insert into `p_core_floor`.`int_costed`\nselect * from (\nselect * from `p_core_floor`.`fct_sales`\n) as floor_model",
+        "alter table `p_core_floor`.`int_costed` add index ix_int_costed_1 (order_id), "
+        "add index ix_int_costed_2 (month, product_id)",
+    ]
+    assert teardown == ["drop database if exists `p_core_floor`", "drop database if exists `p_staging_floor`"]
