@@ -498,7 +498,7 @@ def markdown(report: dict) -> str:
              f"- machine: {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['cpu_model']}, {m['os']}",
              f"- load average (1 min) during the run: min {report['load_average']['min']}, "
              f"mean {report['load_average']['mean']}, max {report['load_average']['max']} "
-             f"(the machine was shared: see notes)",
+             f"(the benchmark's own processes count in it; other work on the machine: see notes)",
              f"- dbt threads: {report['dbt_threads']} (models and snapshots: "
              f"{report.get('model_threads') or report['dbt_threads']}); DuckDB memory_limit: {report.get('duckdb_memory_limit')}, "
              f"preserve_insertion_order: {report.get('duckdb_preserve_insertion_order')}; "
