@@ -549,7 +549,7 @@ def markdown(report: dict) -> str:
     lines += ["", "Landed rows per run: " + "; ".join(
         f"{run['engine']} {run['scale']:,}: " + ", ".join(f"{t} {n:,}" for t, n in run.get("landing", {}).items()
                                                           if t in ("sales_order_lines", "inventory_snapshots"))
-        for run in report["runs"])]
+        for run in report["runs"] if run.get("landing"))]
     if report.get("notes"):
         lines += ["", "## Notes", "", *report["notes"]]
     return "\n".join(lines) + "\n"
