@@ -164,6 +164,18 @@ def db(warehouse):
     connection.close()
 
 
+def declared_key_constraints(manifest: dict) -> dict[str, set[str]]:
+    """The primary-key columns that the enforced contracts declare, by table name."""
+    keys: dict[str, set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or not node["config"]["contract"]["enforced"]:
+            continue
+        for name, column in node["columns"].items():
+            if any(c["type"] == "primary_key" for c in column.get("constraints", [])):
+                keys.setdefault(node["alias"] or node["name"], set()).add(name)
+    return keys
+
+
 def query(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return connection.execute(sql).fetchall()
 

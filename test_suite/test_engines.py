@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Warehouse, mart_profile, profile_answers, profile_differences, profile_queries
+from conftest import (
+    Warehouse,
+    declared_key_constraints,
+    mart_profile,
+    profile_answers,
+    profile_differences,
+    profile_queries,
+)
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES = dict(
@@ -134,6 +141,28 @@ def test_postgres_facts_have_their_documented_indexes(postgres_warehouse):
         ("fct_inventory", "snapshot_date_key, environment"), ("fct_inventory", "product_key"),
     ]:
         assert any(table == expected[0] and expected[1] in columns for table, columns in indexed), (expected, indexed)
+
+
+def test_postgres_builds_every_key_the_contracts_declare(postgres_warehouse):
+    """The contracts' primary keys are PostgreSQL's unique indexes (on DuckDB they are
+    left out: D87)."""
+    declared = declared_key_constraints(postgres_warehouse.manifest)
+    assert len(declared) >= 15, declared
+    connection = _postgres_connection(TEST_DATABASE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select constraints.table_name, columns.column_name "
+            "from information_schema.table_constraints as constraints "
+            "inner join information_schema.key_column_usage as columns "
+            "on constraints.constraint_schema = columns.constraint_schema "
+            "and constraints.constraint_name = columns.constraint_name "
+            "where constraints.constraint_type = 'PRIMARY KEY'"
+        )
+        built: dict[str, set[str]] = {}
+        for table, column in cursor.fetchall():
+            built.setdefault(table, set()).add(column)
+    connection.close()
+    assert {table: built.get(table) for table in declared} == declared
 
 
 def test_postgres_public_role_reads_open_data_and_nothing_else(postgres_warehouse):

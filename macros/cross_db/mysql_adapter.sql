@@ -161,16 +161,7 @@
         {%- do translated.update({'data_type': mysql_column_type(column['data_type'])}) -%}
         {%- do columns.update({name: translated}) -%}
     {%- endfor -%}
-    {%- set raw_column_constraints = adapter.render_raw_columns_constraints(raw_columns=columns) -%}
-    {%- set raw_model_constraints = adapter.render_raw_model_constraints(raw_constraints=model['constraints']) -%}
-    (
-    {% for c in raw_column_constraints -%}
-        {{ c }}{{ "," if not loop.last or raw_model_constraints }}
-    {% endfor %}
-    {% for c in raw_model_constraints -%}
-        {{ c }}{{ "," if not loop.last }}
-    {% endfor -%}
-    )
+    {{ render_table_columns_and_constraints(columns, model['constraints']) }}
 {%- endmacro %}
 
 {% macro mysql__get_empty_schema_sql(columns) -%}

@@ -1,4 +1,6 @@
-{{ config(indexes=engine_indexes([
+{#- A table on every engine: as a view, each of its column tests and its mart recomputed
+    the window join over every stocked product-day (decisions.md, D87). -#}
+{{ config(materialized='table', indexes=engine_indexes([
     {'columns': ['snapshot_date', 'product_id']},
 ])) }}
 
