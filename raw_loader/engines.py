@@ -308,19 +308,16 @@ class MySQLEngine(Engine):
             path, header, terminator = csv_copy_of_parquet(landed, self.workdir), table.columns, "\n"
         else:
             header, terminator = landed.header, landed.line_terminator
-            self._check_row_widths(landed)
+        lengths = self._longest_values(landed, path, header)
+        types = {name: self._column_type(lengths[header.index(name)]) for name in table.columns}
         loading, target = self._table(table.name + "__loading"), self._table(table.name)
         variables = ", ".join(f"@v{position}" for position in range(len(header)))
         # length(), not nullif(v, ''): MySQL compares with PAD SPACE, so ' ' = '' and a
         # whitespace-only value (a defect staging must see as landed) would become NULL
         assignments = ", ".join(f"`{name}` = if(length(@v{header.index(name)}) = 0, null, @v{header.index(name)})" for name in table.columns)
-        columns = ", ".join(f"`{c}` text" for c in table.columns)
+        columns = ", ".join(f"`{c}` {types[c]}" for c in table.columns)
         escaped_terminator = terminator.replace("\r", "\\r").replace("\n", "\\n")
         path_literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
-        swap = (f"rename table {target} to {self._table(table.name + '__replaced')}, "
-                f"{loading} to {target}; drop table {self._table(table.name + '__replaced')};"
-                if mode == "replace" else
-                f"insert into {target} select * from {loading}; drop table {loading};")
         script = (
             f"drop table if exists {loading};"
             f"create table {loading} ({columns}) character set utf8mb4 collate {self.collation};"
@@ -344,24 +341,53 @@ class MySQLEngine(Engine):
             raise LandingError(landed.path, "MySQL LOAD DATA found malformed rows: "
                                + "; ".join(w.replace("\t", " ") for w in warnings))
         rows = int(output[-1])
+        if mode == "replace":
+            swap = (f"rename table {target} to {self._table(table.name + '__replaced')}, "
+                    f"{loading} to {target}; drop table {self._table(table.name + '__replaced')};")
+        else:
+            widened = [name for name, kind in self._column_types(table.name).items()
+                       if kind != "text" and types.get(name) == "text"]
+            widen = (f"alter table {target} {', '.join(f'modify `{name}` text' for name in widened)};"
+                     if widened else "")
+            swap = f"{widen}insert into {target} select * from {loading}; drop table {loading};"
         self._run(swap)
         return rows
 
+    # A raw column lands as varchar(64) when every value of the file fits, as the seeds
+    # do (macros/cross_db/mysql_adapter.sql), text otherwise: MariaDB joins the staging
+    # views through temporary tables keyed on the join columns, and such a key holds no
+    # TEXT column. With every column text, joining the order lines to their orders was a
+    # nested loop that ran for more than 25 minutes at 1M lines (decisions.md, D88).
+    VARCHAR_LENGTH = 64
+
+    @classmethod
+    def _column_type(cls, longest: int) -> str:
+        return f"varchar({cls.VARCHAR_LENGTH})" if longest <= cls.VARCHAR_LENGTH else "text"
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        output = self._run(f"select column_name, data_type from information_schema.columns "
+                           f"where table_schema = '{self.schema}' and table_name = '{table}';")
+        return dict(line.split("\t") for line in output.splitlines() if line)
+
     @staticmethod
-    def _check_row_widths(landed: LandedFile) -> None:
-        """MariaDB's LOAD DATA into user variables fills a short row with NULLs without
-        a warning: the CSV's records are counted here first (the other engines' readers
-        refuse a ragged row themselves)."""
+    def _longest_values(landed: LandedFile, path: Path, header: list[str]) -> list[int]:
+        """The longest value of each column, in characters; and, since MariaDB's LOAD
+        DATA into user variables fills a short row with NULLs without a warning, every
+        record's width is checked here first (the other engines' readers refuse a ragged
+        row themselves)."""
         import csv
 
-        width = len(landed.header)
-        with landed.path.open(encoding="utf-8-sig", newline="") as handle:
+        width = len(header)
+        longest = [0] * width
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=",", quotechar='"', doublequote=True)
             next(reader, None)
             for number, row in enumerate(reader, start=1):
                 if len(row) != width:
                     raise LandingError(landed.path, f"data row {number} has {len(row)} fields, "
                                                     f"the header {width}")
+                longest = list(map(max, longest, map(len, row)))
+        return longest
 
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         output = self._run(f"select count(*) from {self._table(LEDGER)} "

@@ -336,16 +336,27 @@ def test_postgres_incremental_build_equals_a_full_refresh_row_for_row(bulk_postg
 
 def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
     """LOAD DATA LOCAL INFILE lands every raw table with exactly the seeds' rows (an
-    empty field as NULL), and a CSV with a short row is refused, naming the file."""
+    empty field as NULL) and the seeds' column types (varchar(64) where every value fits,
+    text otherwise: D88); an appended value too long for its column widens the column;
+    a CSV with a short row is refused, naming the file."""
     client = shutil.which("mariadb") or shutil.which("mysql")
     schema = POSTGRES_DATABASE + "_raw"
     if client is None:
         _unavailable("MySQL/MariaDB", "no mariadb or mysql client")
-    probe = subprocess.run([client, "-h", os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"),
-                            "-u", os.environ.get("DBT_MYSQL_USER", "root"), "-e", "select 1"],
-                           capture_output=True, text=True)
+    server = [client, "-h", os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"), "-u", os.environ.get("DBT_MYSQL_USER", "root")]
+    probe = subprocess.run([*server, "-e", "select 1"], capture_output=True, text=True)
     if probe.returncode != 0:
         _unavailable("MySQL/MariaDB", probe.stderr.strip())
+
+    def mysql(sql: str) -> list[list[str]]:
+        output = subprocess.run([*server, "--batch", "--skip-column-names", "--raw", "--default-character-set=utf8mb4",
+                                 "-e", sql], capture_output=True, text=True, check=True).stdout
+        return [line.split("\t") for line in output.split("\n") if line]
+
+    def column_types(table: str) -> dict[str, str]:
+        return dict(mysql(f"select column_name, column_type from information_schema.columns "
+                          f"where table_schema = '{schema}' and table_name = '{table}'"))
+
     wh = Warehouse(root=tmp_path)
     result = load_raw(wh, "--target", "mysql", "--schema", schema, "--from", str(SEEDS_DIR))
     assert result.returncode == 0, result.stdout
@@ -353,27 +364,37 @@ def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
         columns = [name for (name,) in db.execute(
             "select column_name from information_schema.columns where table_schema = 'raw' "
             "and table_name = ? order by ordinal_position", [table]).fetchall()]
-        dump = subprocess.run(
-            [client, "-h", os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"), "-u",
-             os.environ.get("DBT_MYSQL_USER", "root"), "--batch", "--skip-column-names", "--raw",
-             "--default-character-set=utf8mb4", "-e",
-             f"select {', '.join(f'coalesce(`{c}`, char(0))' for c in columns)} from `{schema}`.`{table}`"],
-            capture_output=True, text=True, check=True).stdout
-        landed = Counter(tuple(None if value == "\x00" else value for value in line.split("\t"))
-                         for line in dump.split("\n") if line)
+        longest = db.execute(f"select {', '.join(f'coalesce(max(length({c})), 0)' for c in columns)} "
+                             f"from raw.{table}").fetchone()
+        assert column_types(table) == {
+            column: "varchar(64)" if length <= 64 else "text" for column, length in zip(columns, longest)
+        }, table
+        landed = Counter(tuple(None if value == "\x00" else value for value in row) for row in mysql(
+            f"select {', '.join(f'coalesce(`{c}`, char(0))' for c in columns)} from `{schema}`.`{table}`"))
         seeded = Counter(db.execute(f"select * from raw.{table}").fetchall())
         if table == "sales_order_lines":  # a value with a line break would split the dump's lines
             assert sum(landed.values()) == sum(seeded.values())
             continue
         assert landed == seeded, table
+    assert column_types("sales_order_lines")["order_id"] == "varchar(64)"
+
+    long_name = "A carrier whose name runs well past the sixty-four characters of a key column"
+    appended = _landing_with(tmp_path / "append", "carriers", "carrier_id,carrier_name,service_level,updated_at\n"
+                             f"CR-99,{long_name},economy,2024-01-01 00:00:00\n")
+    result = load_raw(wh, "--target", "mysql", "--schema", schema, "--from", str(appended),
+                      "--tables", "carriers", "--mode", "append")
+    assert result.returncode == 0, result.stdout
+    assert column_types("carriers")["carrier_name"] == "text"
+    assert column_types("carriers")["carrier_id"] == "varchar(64)"
+    assert mysql(f"select carrier_name from `{schema}`.`carriers` where carrier_id = 'CR-99'") == [[long_name]]
+
     short_row = _landing_with(tmp_path, "carriers", "carrier_id,carrier_name,service_level,updated_at\n"
                               + "CR-01,A,economy,2024-01-01 00:00:00\n" * 40 + "CR-02,B\n")
     result = load_raw(wh, "--target", "mysql", "--schema", schema, "--from", str(short_row),
                       "--tables", "carriers")
     assert result.returncode == 2, result.stdout
     assert "carriers.csv: data row 41 has 2 fields, the header 4" in result.stdout, result.stdout
-    subprocess.run([client, "-h", os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"), "-u",
-                    os.environ.get("DBT_MYSQL_USER", "root"), "-e", f"drop database `{schema}`"], check=True)
+    mysql(f"drop database `{schema}`")
 
 
 def _model(relation, sql, materialized="table", **config):
