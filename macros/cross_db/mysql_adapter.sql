@@ -47,7 +47,8 @@
     column nor more than 1,000 bytes (a utf8mb4 varchar(250) is too long): every join of a
     staging view on an id was a nested loop, minutes per mart. A text column of the
     sample therefore lands as varchar(64) when every value fits (the longest is 44
-    characters), as text otherwise: the same values, nothing truncated. -#}
+    characters), as text otherwise: the same values, nothing truncated. raw_loader
+    applies the same rule to the files it loads (D88). -#}
 {% macro mysql__create_csv_table(model, agate_table) -%}
     {%- set column_override = model['config'].get('column_types', {}) -%}
     {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
