@@ -40,7 +40,7 @@ monthly as (
 
 ),
 
-monthly_with_prior_year_month as (
+monthly_numbered as (
 
     select
         month_start_date,
@@ -58,7 +58,10 @@ monthly_with_prior_year_month as (
         revenue,
         list_price_amount,
         discount_amount,
-        cast({{ dbt.dateadd('year', -1, 'month_start_date') }} as date) as prior_year_month_start_date
+        cast(
+            {{ date_part('year', 'month_start_date') }} * 12 + {{ date_part('month', 'month_start_date') }}
+            as {{ dbt.type_int() }}
+        ) as month_number
     from monthly
 
 ),
@@ -66,31 +69,29 @@ monthly_with_prior_year_month as (
 year_over_year as (
 
     select
-        this_year.month_start_date,
-        this_year.country,
-        this_year.region,
-        this_year.category,
-        this_year.customer_segment,
-        this_year.channel,
-        this_year.platform,
-        this_year.fiscal_year,
-        this_year.fiscal_quarter,
-        this_year.orders,
-        this_year.customers,
-        this_year.units,
-        this_year.revenue,
-        this_year.list_price_amount,
-        this_year.discount_amount,
-        prior_year.revenue as prior_year_revenue
-    from monthly_with_prior_year_month as this_year
-    left join monthly as prior_year
-        on this_year.prior_year_month_start_date = prior_year.month_start_date
-        and this_year.country = prior_year.country
-        and this_year.region = prior_year.region
-        and this_year.category = prior_year.category
-        and this_year.customer_segment = prior_year.customer_segment
-        and this_year.channel = prior_year.channel
-        and this_year.platform = prior_year.platform
+        month_start_date,
+        country,
+        region,
+        category,
+        customer_segment,
+        channel,
+        platform,
+        fiscal_year,
+        fiscal_quarter,
+        orders,
+        customers,
+        units,
+        revenue,
+        list_price_amount,
+        discount_amount,
+        -- the same cell's month twelve months earlier: a window frame rather than a
+        -- self-join, which MariaDB runs as a nested loop over every cell (D89)
+        max(revenue) over (
+            partition by country, region, category, customer_segment, channel, platform
+            order by month_number
+            range between 12 preceding and 12 preceding
+        ) as prior_year_revenue
+    from monthly_numbered
 
 ),
 
