@@ -15,6 +15,7 @@ report.md under <out>/<date>-<machine>/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -194,7 +195,45 @@ class Target:
             input=sql, text=True, capture_output=True, env=env, check=True)
         return result.stdout
 
-    def _postgres_admin(self, *statements: str) -> None:
+    def server_settings(self) -> dict:
+        """The server settings that decide how much of the warehouse a query reads from
+        memory (recorded in the report; DuckDB's and Spark's are the report's own fields)."""
+        if self.engine == "mysql":
+            names = ("version", "innodb_buffer_pool_size", "innodb_flush_method", "tmp_table_size",
+                     "max_heap_table_size", "join_buffer_size", "join_cache_level")
+            values = self._mysql("select " + ", ".join(f"@@{name}" for name in names)).rstrip("\n").split("\t")
+            return dict(zip(names, values))
+        if self.engine == "postgres":
+            names = ("server_version", "shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers")
+            return dict(zip(names, self._postgres_admin(*(f"show {name}" for name in names))))
+        return {}
+
+    @contextlib.contextmanager
+    def mysql_buffer_pool(self, size: int | None):
+        """InnoDB's buffer pool resized to `size` bytes for the run, then given back its size.
+        MariaDB reads InnoDB with O_DIRECT, so its buffer pool is all the cache it has (the
+        default 128 MiB holds a tenth of a 1M warehouse), unlike PostgreSQL, which the
+        operating system's page cache backs (D89)."""
+        if self.engine != "mysql" or not size:
+            yield
+            return
+        before = int(self._mysql("select @@innodb_buffer_pool_size"))
+        self._resize_buffer_pool(size)
+        try:
+            yield
+        finally:
+            self._resize_buffer_pool(before)
+
+    def _resize_buffer_pool(self, size: int) -> None:
+        self._mysql(f"set global innodb_buffer_pool_size = {size}")
+        deadline = time.monotonic() + 300
+        # the resize runs in the background; the variable shows the new size once it is done
+        while int(self._mysql("select @@innodb_buffer_pool_size")) < size - 128 * 1024 ** 2:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"InnoDB's buffer pool did not reach {size} bytes within 5 minutes")
+            time.sleep(1)
+
+    def _postgres_admin(self, *statements: str) -> list:
         import psycopg2
 
         connection = psycopg2.connect(host=os.environ.get("DBT_POSTGRES_HOST", "127.0.0.1"),
@@ -202,10 +241,13 @@ class Target:
                                       user=os.environ.get("DBT_POSTGRES_USER", "postgres"),
                                       password=os.environ.get("DBT_POSTGRES_PASSWORD", ""), dbname="postgres")
         connection.autocommit = True
+        values = []
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+                values.append(cursor.fetchone()[0] if cursor.description else None)
         connection.close()
+        return values
 
     def dbt(self, *args: str, name: str, check: bool = True) -> dict:
         dbt = mysql_dbt() if self.engine == "mysql" else DBT
@@ -388,11 +430,18 @@ def seed_comparison(engine: str, directory: Path, workdir: Path) -> dict:
 # ------------------------------------------------------------------ one engine × scale
 
 def run_one(engine: str, scale: int, cache: Path, workroot: Path, floor: bool,
-            inventory_frequency: str, model_threads: int | None = None) -> dict:
+            inventory_frequency: str, model_threads: int | None = None,
+            mysql_buffer_pool: int | None = None) -> dict:
     directory = generate(scale, cache, inventory_frequency)
     target = Target(engine, scale, workroot / f"{engine}-{scale}")
     target.reset()
-    result: dict = {"engine": engine, "scale": scale,
+    with target.mysql_buffer_pool(mysql_buffer_pool):
+        return measure(target, directory, floor, model_threads)
+
+
+def measure(target: Target, directory: Path, floor: bool, model_threads: int | None) -> dict:
+    engine, scale = target.engine, target.scale
+    result: dict = {"engine": engine, "scale": scale, "server": target.server_settings(),
                     "landing": json.loads((directory / "_manifest.json").read_text())["row_counts"]}
     say(f"{engine} {scale:,}: bulk load")
     load = target.load(directory, name="load")
@@ -528,6 +577,10 @@ def markdown(report: dict) -> str:
             f"{inc['models_and_snapshots_seconds']} / {inc['tests_seconds']} | "
             f"{ratio(inc_total, full['total_seconds'])} | "
             f"{max(full['peak_rss_gib'], inc['peak_rss_gib'])} |")
+    for run in report["runs"]:
+        if run.get("server"):
+            lines.append(f"\n{run['engine']} {run['scale']:,} server: "
+                         + ", ".join(f"{name} {value}" for name, value in run["server"].items()))
     if report.get("seed_comparison"):
         seed = report["seed_comparison"]
         lines += ["", f"## dbt seed vs the loader ({seed['engine']}, {seed['scale']:,} order lines, CSV)", "",
@@ -555,6 +608,14 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def byte_size(text: str) -> int:
+    """`4G`, `512M`, `65536K` or a number of bytes."""
+    match = re.fullmatch(r"(\d+)([KMG]?)", text.strip().upper())
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (write 4G, 512M or bytes)")
+    return int(match.group(1)) * 1024 ** "_KMG".index(match.group(2) or "_")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/benchmark.sh", description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", nargs="+", default=["duckdb"],
@@ -568,6 +629,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="dbt threads for models and snapshots (default the profile's); tests keep the "
                              "profile's. 1 builds one model at a time, as the floor does, and keeps the big "
                              "models from sharing DuckDB's memory limit")
+    parser.add_argument("--mysql-buffer-pool", type=byte_size, metavar="SIZE",
+                        help="InnoDB buffer pool size for the MySQL/MariaDB runs (e.g. 4G), set on the "
+                             "server for the run and restored after it (default: the server's own)")
     parser.add_argument("--inventory-frequency", default="daily", choices=("monthly", "weekly", "daily"),
                         help="stock snapshot dates of the generated landing (default daily: inventory "
                              "grows with the history)")
@@ -603,7 +667,8 @@ def main(argv: list[str] | None = None) -> int:
             for scale in args.scales:
                 try:
                     report["runs"].append(run_one(engine, scale, args.data, args.work, not args.no_floor,
-                                                  args.inventory_frequency, args.model_threads))
+                                                  args.inventory_frequency, args.model_threads,
+                                                  args.mysql_buffer_pool))
                 except Exception as error:  # one failed leg must not lose the others' numbers
                     say(f"{engine} {scale:,} failed: {error}")
                     report["runs"].append({"engine": engine, "scale": scale, "error": str(error)[-3000:],
