@@ -1,4 +1,8 @@
 {#- Order lines with their order's header attributes: the grain of fct_sales. -#}
+{{ config(indexes=engine_indexes([
+    {'columns': ['order_id', 'order_line_number']},
+])) }}
+
 with order_lines as (
 
     select * from {{ ref('stg_sales_system__order_lines') }}
