@@ -212,8 +212,8 @@ class Target:
     def mysql_buffer_pool(self, size: int | None):
         """InnoDB's buffer pool resized to `size` bytes for the run, then given back its size.
         MariaDB reads InnoDB with O_DIRECT, so its buffer pool is all the cache it has (the
-        default 128 MiB holds a tenth of a 1M warehouse), unlike PostgreSQL, which the
-        operating system's page cache backs (D89)."""
+        1M warehouse takes 4.6 GiB in InnoDB, 37 times the default 128 MiB), unlike
+        PostgreSQL, which the operating system's page cache backs (D89)."""
         if self.engine != "mysql" or not size:
             yield
             return
