@@ -239,17 +239,82 @@ def field_for(column: dict) -> dict:
     return field
 
 
+# A node whose last run ended in one of these states may be published from.
+PUBLISHABLE_STATUSES = {"success", "pass", "warn", "no-op"}
+
+
+class RedBuildError(SystemExit):
+    """The warehouse's last build did not end green: nothing is published."""
+
+
+def run_log_schema(models: list[dict]) -> str:
+    """The schema of the warehouse's run log (macros/audit/run_log.sql): `audit`, with the
+    same schema prefix as the open-data schema the models live in."""
+    schemas = {model["schema"] for model in models}
+    if len(schemas) != 1 or not next(iter(schemas)).endswith("open_data"):
+        raise SystemExit(f"the open_data models are expected in one <prefix>open_data schema, found {sorted(schemas)}")
+    return next(iter(schemas))[: -len("open_data")] + "audit"
+
+
+def assert_last_build_is_green(warehouse: "Warehouse", manifest: dict, schema: str) -> None:
+    """Refuse to publish unless the last dbt invocation on this warehouse ended, and every
+    node of the project whose last recorded run it knows ended without an error, a failure
+    or a skip (D121). Reads the run log the project's hooks write into the warehouse."""
+    columns = ["invocation_id", "command", "event", "unique_id", "status", "recorded_at"]
+    try:
+        log = [dict(zip(columns, row)) for row in warehouse.rows(schema, "dbt_run_log", columns)]
+    except SystemExit:
+        raise
+    except Exception as error:  # the table is missing: a warehouse built before the run log, or never
+        raise RedBuildError(
+            f"refusing to publish: the warehouse has no run log ({schema}.dbt_run_log: "
+            f"{type(error).__name__}); build it with ./scripts/build.sh first"
+        ) from None
+    starts = sorted((row for row in log if row["event"] == "start"), key=lambda row: row["recorded_at"])
+    if not starts:
+        raise RedBuildError("refusing to publish: no dbt build is recorded in this warehouse; run ./scripts/build.sh")
+    last = starts[-1]
+    if not any(row["event"] == "end" and row["invocation_id"] == last["invocation_id"] for row in log):
+        raise RedBuildError(
+            f"refusing to publish: the last dbt invocation on this warehouse (`dbt {last['command']}`, "
+            f"started {last['recorded_at']} UTC, invocation {last['invocation_id']}) did not finish; "
+            "run ./scripts/build.sh again"
+        )
+    project_nodes = set(manifest.get("nodes", {})) | set(manifest.get("unit_tests", {}))
+    latest: dict[str, dict] = {}
+    for row in log:
+        if row["event"] == "node" and row["unique_id"] in project_nodes:
+            if row["unique_id"] not in latest or row["recorded_at"] >= latest[row["unique_id"]]["recorded_at"]:
+                latest[row["unique_id"]] = row
+    bad = sorted(
+        (row for row in latest.values() if row["status"] not in PUBLISHABLE_STATUSES),
+        key=lambda row: (row["status"], row["unique_id"]),
+    )
+    if bad:
+        shown = [f"{row['unique_id']}: {row['status']} (dbt {row['command']}, {row['recorded_at'][:19]} UTC)" for row in bad[:20]]
+        more = f"\n  ... and {len(bad) - 20} more" if len(bad) > 20 else ""
+        raise RedBuildError(
+            f"refusing to publish: {len(bad)} node(s) of the warehouse's last build did not end green "
+            "(fix them and build again; there is no override):\n  " + "\n  ".join(shown) + more
+        )
+
+
 def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_dir: str) -> dict:
     manifest = json.loads(manifest_path.read_text())
     models = open_data_models(manifest)
     if not models:
         raise SystemExit("no open_data model in the manifest")
+    warehouse = Warehouse(target, duckdb_path, spark_dir)
+    try:
+        assert_last_build_is_green(warehouse, manifest, run_log_schema(models))
+    except SystemExit:
+        warehouse.close()
+        raise
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / "data").mkdir()
 
-    warehouse = Warehouse(target, duckdb_path, spark_dir)
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     revision = git_revision()
     resources, distributions, quality = [], [], {}

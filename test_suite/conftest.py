@@ -102,6 +102,14 @@ class Warehouse:
         return duckdb.connect(str(self.path), read_only=True)
 
 
+def copy_project(destination: Path) -> Path:
+    """A copy of the project's sources (no git, virtualenvs, builds or local profile)."""
+    shutil.copytree(PROJECT_ROOT, destination, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "target", "logs", "*.duckdb", "*.duckdb.wal", "profiles.yml", "__pycache__",
+        ".pytest_cache"))
+    return destination
+
+
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory) -> Warehouse:
     """The whole project built once on a fresh DuckDB file, with its docs generated."""
@@ -126,9 +134,7 @@ def generated_warehouse(tmp_path_factory) -> Warehouse:
     copy of the project whose seeds/raw holds `python -m datagen` output."""
     root = tmp_path_factory.mktemp("generated")
     project = root / "project"
-    shutil.copytree(PROJECT_ROOT, project, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", "target", "logs", "*.duckdb", "*.duckdb.wal", "profiles.yml", "__pycache__",
-        ".pytest_cache"))
+    copy_project(project)
     generated = run(
         [sys.executable, "-m", "datagen", "--order-lines", str(GENERATED_ORDER_LINES),
          "--seed", str(GENERATED_SEED), "--out", str(project / "seeds" / "raw")],

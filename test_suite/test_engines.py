@@ -248,3 +248,18 @@ def test_the_dashboard_reads_the_same_figures_from_postgres(postgres_warehouse, 
     finally:
         connection.close()
     assert not differences, differences[:20]
+
+
+def test_the_open_data_export_from_postgres_equals_the_duckdb_export(postgres_warehouse, warehouse, tmp_path):
+    """scripts/export_open_data.sh with DBT_TARGET=postgres reads the warehouse's run log
+    (the last build was green) and the open-data tables, and writes the same package as
+    from DuckDB."""
+    from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
+
+    assert postgres_warehouse.build_result.returncode == 0, postgres_warehouse.build_result.stdout[-3000:]
+    expected = duckdb_export(warehouse, tmp_path / "duckdb")
+    assert expected.returncode == 0, expected.stdout[-3000:]
+    env = dict(postgres_warehouse.env(), DBT_POSTGRES_DBNAME=TEST_DATABASE)
+    result = export_with_the_script(postgres_warehouse, "postgres", tmp_path / "postgres", env)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert_same_export(tmp_path / "postgres", tmp_path / "duckdb", "postgres")

@@ -20,7 +20,11 @@ import pytest
 from pycanon import anonymity
 from scipy.optimize import linprog
 
-from conftest import PROJECT_ROOT, VENV_BIN, query, run
+import shutil
+
+import duckdb
+
+from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, copy_project, query, run
 
 MIN_CUSTOMERS = int(os.environ.get("SALES_INSIGHTS_SDC_MIN_CUSTOMERS", "5"))
 P_PERCENT = float(os.environ.get("SALES_INSIGHTS_SDC_P_PERCENT", "10"))
@@ -508,18 +512,67 @@ def test_exported_values_take_their_contract_type_and_key_order_on_every_engine(
     assert sorted(rows, key=lambda row: sort_key(row, [0])) == [("B", 3), ("a", 4), ("b", 1), ("é", 5), (None, 2)]
 
 
+def _export(warehouse, out):
+    return run(
+        [sys.executable, "-m", "open_data_export", "--manifest", str(warehouse.target_dir / "manifest.json"),
+         "--out", str(out), "--target", "duckdb", "--duckdb-path", str(warehouse.path)],
+        cwd=PROJECT_ROOT, env=warehouse.env(),
+    )
+
+
 @pytest.fixture(scope="module", params=["sample", "generated"])
 def exported(request, tmp_path_factory):
     """The export of the sample warehouse, then of the generated one."""
     warehouse = request.getfixturevalue("warehouse" if request.param == "sample" else "generated_warehouse")
     assert warehouse.build_result.returncode == 0, warehouse.build_result.stdout[-3000:]
     out = tmp_path_factory.mktemp("open_data_export") / "package"
-    result = run(
-        [sys.executable, "-m", "open_data_export", "--manifest", str(warehouse.target_dir / "manifest.json"),
-         "--out", str(out), "--target", "duckdb", "--duckdb-path", str(warehouse.path)],
-        cwd=PROJECT_ROOT, env=warehouse.env(),
-    )
-    return result, out, warehouse
+    return _export(warehouse, out), out, warehouse
+
+
+def test_the_export_refuses_a_warehouse_whose_last_build_was_red(warehouse, tmp_path):
+    """A red build (a failing test on fct_sales, so everything after it skipped), then an
+    export attempt: refused, naming the failing and skipped nodes, and the previous package
+    is left as it was. A green build makes it publishable again; a build that started and
+    never ended (killed) is refused too. No override exists."""
+    assert warehouse.build_result.returncode == 0, warehouse.build_result.stdout[-3000:]
+    project = copy_project(tmp_path / "project")
+    red = Warehouse(root=tmp_path / "red", project_dir=project)
+    red.root.mkdir()
+    shutil.copy(warehouse.path, red.path)
+    failing_test = project / "tests" / "fct_sales_fails_on_purpose.sql"
+    failing_test.write_text("select order_line_key from {{ ref('fct_sales') }} limit 1\n")
+    selection = ("build", "--select", "fct_sales+", "--exclude-resource-type", "unit_test")
+    built = red.dbt(*selection)
+    assert built.returncode != 0 and "ERROR=1" in built.stdout, built.stdout[-3000:]
+
+    out = tmp_path / "package"
+    out.mkdir()
+    (out / "published_yesterday.txt").write_text("kept")
+    refused = _export(red, out)
+    assert refused.returncode != 0, refused.stdout[-3000:]
+    assert "refusing to publish" in refused.stdout, refused.stdout[-3000:]
+    assert "test.sales_insights.fct_sales_fails_on_purpose: fail" in refused.stdout, refused.stdout[-3000:]
+    assert "model.sales_insights.open_sales_by_month_country_category: skipped" in refused.stdout, refused.stdout[-3000:]
+    assert sorted(path.name for path in out.iterdir()) == ["published_yesterday.txt"]
+    assert "--force" not in run([sys.executable, "-m", "open_data_export", "--help"], cwd=PROJECT_ROOT,
+                                env=red.env()).stdout
+
+    failing_test.unlink()
+    rebuilt = red.dbt(*selection)
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
+    published = _export(red, out)
+    assert published.returncode == 0, published.stdout[-3000:]
+    assert (out / "datapackage.json").exists()
+
+    # a build killed after its start: a start row and no end row
+    with duckdb.connect(str(red.path)) as connection:
+        connection.execute(
+            "insert into audit.dbt_run_log values ('killed-build', 'build', 'start', null, null, ?)",
+            [datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat()],
+        )
+    killed = _export(red, tmp_path / "after_kill")
+    assert killed.returncode != 0 and "did not finish" in killed.stdout, killed.stdout[-3000:]
+    assert not (tmp_path / "after_kill").exists()
 
 
 def test_the_export_is_a_valid_frictionless_data_package(exported):
