@@ -1,1 +1,1 @@
-"""The scale benchmark: scripts/benchmark.sh (see README)."""
+"""The scale benchmark: scripts/benchmark.sh (see docs/scale.md)."""

@@ -1,1 +1,1 @@
-"""Deterministic generator of the raw source tables of Sales Insights (see README.md)."""
+"""Deterministic generator of the raw source tables of Sales Insights (see docs/scale.md)."""

@@ -11,7 +11,7 @@
 #                                         #   dags test sales_insights_daily 2026-11-26
 #
 # AIRFLOW_HOME defaults to build/airflow (git-ignored); DBT_TARGET picks the warehouse
-# (duckdb by default), with the target's own variables (README, "Targets").
+# (duckdb by default), with the target's own variables (docs/targets.md).
 set -euo pipefail
 
 PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One incremental extract-load run from the OLTP database into the raw schema of a
-# warehouse target (README "From the operational database"):
+# warehouse target (docs/pipeline.md):
 #   scripts/extract_load.sh [--target duckdb|postgres|mysql|spark]   (default $DBT_TARGET or duckdb)
 # OLTP connection: SALES_INSIGHTS_OLTP_HOST, _PORT, _USER, _PASSWORD, _DATABASE; the
 # warehouse: the DBT_* settings of profiles.yml.example. dlt's state and the landing

@@ -1,4 +1,4 @@
-"""The daily Airflow pipeline (orchestration/dags/sales_insights_daily.py, README "The daily
+"""The daily Airflow pipeline (orchestration/dags/sales_insights_daily.py, docs/pipeline.md "The daily
 pipeline"): the DAG imports without errors, with the expected task order, retries and
 alert callback, and the callback writes its record and posts to a (local) chat webhook. Then, on a small generated OLTP database, three days with
 `airflow dags test`: with the default freshness threshold the first stops before the

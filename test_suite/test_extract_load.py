@@ -1,5 +1,5 @@
 """From the operational database: the OLTP database, its day of business, and the
-incremental extract-load into the warehouse (README "From the operational database").
+incremental extract-load into the warehouse (docs/pipeline.md).
 
 A small OLTP database (3,000 order lines) is created on the MariaDB server, extracted
 into a fresh DuckDB warehouse and built; the warehouse's totals (order lines, units and

@@ -10,7 +10,7 @@ failed build (a failing dbt test) leaves the erasure purge and the export unrun.
 
 Settings, all from the environment of the Airflow processes:
     DBT_TARGET                      duckdb (default), postgres, mysql or spark, with the
-                                    target's own variables (README, "Targets")
+                                    target's own variables (docs/targets.md)
     SALES_INSIGHTS_PROJECT_DIR      the dbt project (default: this file's project)
     SALES_INSIGHTS_OPEN_DATA_DIR    where each day's export goes (default build/open_data),
                                     one folder per logical date
@@ -35,7 +35,7 @@ PROJECT_DIR = Path(os.environ.get("SALES_INSIGHTS_PROJECT_DIR", Path(__file__).r
 ALERT_DIR = Path(os.environ.get("SALES_INSIGHTS_ALERT_DIR", PROJECT_DIR / "build" / "alerts"))
 OPEN_DATA_DIR = Path(os.environ.get("SALES_INSIGHTS_OPEN_DATA_DIR", PROJECT_DIR / "build" / "open_data"))
 DBT_TARGET = os.environ.get("DBT_TARGET", "duckdb")
-# The build reads the bulk-loaded raw tables, not the committed seeds (README, "Scale").
+# The build reads the bulk-loaded raw tables, not the committed seeds (docs/scale.md).
 LOADED_DATA_VARS = "'{raw_data_from_seeds: false}'"
 
 log = logging.getLogger("sales_insights.pipeline")
