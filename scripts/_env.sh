@@ -1,6 +1,10 @@
-# Sourced by the other scripts: a pinned virtualenv and a dbt profile, created on
-# first use so that a fresh clone needs nothing but Python 3.11.
-set -euo pipefail
+# The project's environment: a pinned virtualenv and a dbt profile, created on first use
+# so that a fresh clone needs nothing but Python 3.11; the virtualenv on PATH, dbt's
+# profile and project directories, the pseudonymization key for PostgreSQL sessions.
+#
+# Safe to source in an interactive shell (`source scripts/_env.sh`, from any directory):
+# it sets no shell option and does not change directory. The scripts source it through
+# scripts/_script.sh, which adds `set -euo pipefail` and the cd to the project.
 
 PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
@@ -20,10 +24,15 @@ requirements_stamp="$VENV/.requirements.sha256"
 wanted_stamp="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/dbt" ] || [ "$(cat "$requirements_stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
     echo "Setting up the virtualenv in $VENV from $(basename "$REQUIREMENTS") ..." >&2
-    "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$REQUIREMENTS"
+    if ! { "$PYTHON" -m venv "$VENV" \
+        && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$REQUIREMENTS"; }; then
+        echo "Could not set up $VENV from $(basename "$REQUIREMENTS") (see pip's message above)." >&2
+        unset requirements_stamp wanted_stamp
+        return 1 2>/dev/null || exit 1
+    fi
     echo "$wanted_stamp" > "$requirements_stamp"
 fi
+unset requirements_stamp wanted_stamp
 
 # MySQL has no PGOPTIONS: in .venv-mysql a .pth file loads the hook that hands the
 # pseudonymization key to every connection dbt-mysql opens, through the driver
@@ -45,13 +54,15 @@ fi
 # The pseudonymization key (at least 32 bytes; set a secret one in production) reaches
 # PostgreSQL sessions through libpq's PGOPTIONS, never through SQL text. DuckDB gets it
 # from its profile (engine_plugins/pseudonymization_key.py holds the same unsafe default).
+# Sourced again (an interactive shell), the earlier setting is replaced, not repeated.
 pseudonymization_key="${SALES_INSIGHTS_PSEUDONYMIZATION_KEY:-UNSAFE-development-pseudonymization-key-never-use-in-production}"
 pseudonymization_key="${pseudonymization_key//\\/\\\\}"
-export PGOPTIONS="${PGOPTIONS:-} -c sales_insights.pseudonymization_key=${pseudonymization_key// /\\ }"
+PGOPTIONS="${SALES_INSIGHTS_PGOPTIONS_BEFORE-${PGOPTIONS:-}}"
+export SALES_INSIGHTS_PGOPTIONS_BEFORE="$PGOPTIONS"
+export PGOPTIONS="${PGOPTIONS} -c sales_insights.pseudonymization_key=${pseudonymization_key// /\\ }"
 unset pseudonymization_key
 
 export PATH="$VENV/bin:$PATH"
 export DBT_PROFILES_DIR="${DBT_PROFILES_DIR:-$PROJECT_ROOT}"
 export DBT_PROJECT_DIR="$PROJECT_ROOT"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-cd "$PROJECT_ROOT"

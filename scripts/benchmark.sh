@@ -5,6 +5,6 @@
 # `python -m benchmarks` (--engines, --scales, --seed-scale, --machine, --note, ...).
 saved_target="${DBT_TARGET-}"
 unset DBT_TARGET
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 [ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
 exec python -m benchmarks "$@"

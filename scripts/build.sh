@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 # Build the whole warehouse on the default target (DuckDB): seeds, snapshots, models
 # and every test, in dependency order. Extra arguments go to `dbt build`.
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 dbt build "$@"

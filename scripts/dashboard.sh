@@ -2,7 +2,7 @@
 # Start the Streamlit dashboard on http://127.0.0.1:${DASHBOARD_PORT:-8501}, reading the
 # marts of DBT_TARGET (duckdb by default: DBT_DUCKDB_PATH, sales_insights.duckdb).
 # Build the warehouse first (./scripts/build.sh). Extra arguments go to streamlit.
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 exec streamlit run dashboard/app.py \
     --server.headless true \
     --server.address 127.0.0.1 \

@@ -2,7 +2,7 @@
 # Generate the dbt docs (the browsable site and the single-file static site,
 # target/static_index.html) against the built warehouse, then serve them on
 # http://127.0.0.1:${DBT_DOCS_PORT:-8080}. `--no-serve` only generates.
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 serve=true
 if [ "${1:-}" = "--no-serve" ]; then
     serve=false

@@ -11,7 +11,7 @@ export_target="${DBT_TARGET:-duckdb}"
 # On mysql the parse uses the duckdb profile: .venv has no dbt-mysql, and the open_data
 # models' descriptions, types and schema names do not depend on the target (docs/decisions.md D83).
 export DBT_TARGET=duckdb
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 export DBT_TARGET="$export_target"
 parse_target="$export_target"
 if [ "$export_target" = "mysql" ]; then

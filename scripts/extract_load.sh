@@ -8,6 +8,6 @@
 # whatever DBT_TARGET says (MySQL/MariaDB is reached through its command-line client).
 saved_target="${DBT_TARGET-}"
 unset DBT_TARGET
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 [ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
 exec python -m extract_load "$@"

@@ -6,7 +6,7 @@
 #   ./scripts/metricflow.sh list metrics
 #   ./scripts/metricflow.sh query --metrics revenue,gross_margin_pct --group-by metric_time__fiscal_year
 # `--setup-only` creates or updates the virtualenv and prints the path of its `mf`.
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 
 MF_VENV="${SALES_INSIGHTS_METRICFLOW_VENV:-$PROJECT_ROOT/.venv-metricflow}"
 mf_stamp="$MF_VENV/.requirements.sha256"

@@ -7,6 +7,6 @@
 # _PASSWORD (empty), _DATABASE (sales_oltp). Runs in the main virtualenv.
 saved_target="${DBT_TARGET-}"
 unset DBT_TARGET
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 [ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
 exec python -m datagen.oltp "$@"

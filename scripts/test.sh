@@ -3,5 +3,5 @@
 # runs every dbt test and unit test, checks the results independently, lints the SQL.
 # Extra arguments go to pytest: with a path (test_suite/test_x.py) only that part runs,
 # without one pytest.ini's testpaths (the whole test_suite) does.
-source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_script.sh"
 python -m pytest "$@"
