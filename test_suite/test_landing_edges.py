@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -391,7 +390,3 @@ def test_mysql_header_only_and_failing_landings(tmp_path, monkeypatch):
         assert all(after[table] == [b""] for table in RAW_TABLES), after
     finally:
         subprocess.run([*server, "-e", f"drop database if exists `{schema}`"])
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__]))
