@@ -55,6 +55,16 @@ def landing(tmp_path: Path, name: str = "landing") -> Path:
     return directory
 
 
+def another_landing(tmp_path: Path) -> Path:
+    """A valid landing that differs from the sample in every table (its last row dropped)."""
+    directory = landing(tmp_path, "another")
+    for table in RAW_TABLES:
+        path = directory / f"{table}.csv"
+        rows = read_rows(path)
+        write_rows(path, list(rows[0]), rows[:-1])
+    return directory
+
+
 def break_a_byte(path: Path, line: int = BROKEN_LINE, column: str = "customer_name") -> dict[str, str]:
     """Append a byte that is not UTF-8 (0xf6, Latin-1's o-umlaut) to one value of a
     line; the line's values are returned."""
@@ -237,14 +247,13 @@ def land_failing_on(engine_class, table: str, *args: str) -> int:
 
 def test_a_landing_that_fails_in_the_engine_changes_no_raw_table_duckdb(tmp_path, monkeypatch):
     """The files are valid, the engine fails on the 6th of 10 tables (after 5 were
-    replaced, with header-only files): the landing is rolled back as a whole."""
+    replaced): the landing is rolled back as a whole."""
     import raw_loader.engines
 
     wh = Warehouse(root=tmp_path)
     assert load_raw(wh, "--target", "duckdb", "--from", str(SEEDS_DIR)).returncode == 0
     before = raw_state_duckdb(wh.path)
-    directory = landing(tmp_path)
-    header_only(directory)
+    directory = another_landing(tmp_path)
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(wh.path))
     status = land_failing_on(raw_loader.engines.DuckDBEngine, RAW_TABLES[5],
                              "--target", "duckdb", "--from", str(directory))
@@ -337,12 +346,13 @@ def test_postgres_header_only_and_failing_landings(tmp_path, postgres_database, 
     assert_no_pii(result.stdout, values)
     assert _postgres_state(postgres_database) == before
 
-    empty = landing(tmp_path, "empty")
-    header_only(empty)
     monkeypatch.setenv("DBT_POSTGRES_DBNAME", postgres_database)
     assert land_failing_on(raw_loader.engines.PostgresEngine, RAW_TABLES[5],
-                           "--target", "postgres", "--from", str(empty)) == 2
+                           "--target", "postgres", "--from", str(another_landing(tmp_path))) == 2
     assert _postgres_state(postgres_database) == before
+
+    empty = landing(tmp_path, "empty")
+    header_only(empty)
 
     result = load_raw(wh, "--target", "postgres", "--from", str(empty), env=env)
     assert result.returncode == 0, result.stdout
@@ -379,11 +389,11 @@ def test_mysql_header_only_and_failing_landings(tmp_path, monkeypatch):
         result = load_raw(wh, "--target", "mysql", "--schema", schema, "--from", str(SEEDS_DIR))
         assert result.returncode == 0, result.stdout
         before = state()
+        assert land_failing_on(raw_loader.engines.MySQLEngine, RAW_TABLES[5], "--target", "mysql",
+                               "--schema", schema, "--from", str(another_landing(tmp_path))) == 2
+        assert state() == before
         empty = landing(tmp_path, "empty")
         header_only(empty)
-        assert land_failing_on(raw_loader.engines.MySQLEngine, RAW_TABLES[5], "--target", "mysql",
-                               "--schema", schema, "--from", str(empty)) == 2
-        assert state() == before
         result = load_raw(wh, "--target", "mysql", "--schema", schema, "--from", str(empty))
         assert result.returncode == 0, result.stdout
         after = state()
