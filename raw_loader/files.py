@@ -48,24 +48,20 @@ class LandingError(Exception):
 
 
 # An engine's error may quote the record it could not read ("Original Line: ..." in
-# DuckDB, the record in PostgreSQL's CONTEXT and Spark's FAILFAST message): only the
-# engine's own words are kept, every quoted or bracketed text is cut out.
+# DuckDB, the value in PostgreSQL's CONTEXT, the record in Spark's malformed-record
+# message), and a record may span lines. Only the first line of the message (the
+# engine's own words: DuckDB's "CSV Error on Line: <n>") and PostgreSQL's CONTEXT line
+# (table, line, column) are kept, with every quoted or bracketed text cut out.
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\[[^\]]*\]|`[^`]*`")
-_ECHOED_RECORD = ("original line", "line:", "possible solution", "detail:")
 
 
 def without_values(message: str) -> str:
     """An engine's error message with nothing of the landed data in it."""
-    kept = []
-    for line in str(message).strip().splitlines():
-        line = line.strip()
-        if not line or line.lower().startswith(_ECHOED_RECORD):
-            continue
-        line = _QUOTED.sub("<value>", line)
-        # an unterminated quote would still let the rest of the record through
-        line = re.split(r"['\"`\[]", line)[0].strip()
-        kept.append(line)
-    return " ".join(kept[:3]) or "(the engine gave no message)"
+    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
+    kept = [line for number, line in enumerate(lines) if number == 0 or line.lower().startswith("context:")]
+    # a quote left open by the cut would still let the rest of the record through
+    kept = [re.split(r"['\"`\[]", _QUOTED.sub("<value>", line))[0].strip(" :,") for line in kept]
+    return " ".join(line for line in kept if line) or "(the engine gave no message)"
 
 
 def _fail_if_any(problems: list[LandingError]) -> None:
