@@ -96,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
                                         "bytes": item.size_bytes, "format": item.format}
         engine.commit_landing()
     except BaseException as error:
-        engine.rollback_landing()
-        engine.close()
+        try:
+            engine.rollback_landing()
+        finally:
+            engine.close()
         if not isinstance(error, LandingError):
             raise
         say(f"error: {error}")
