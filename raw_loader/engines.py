@@ -326,6 +326,7 @@ class MySQLEngine(Engine):
         self.host, self.port, self.user, self.password = host, port, user, password
         self.collation = collation
         self._staged: list[str] = []  # tables whose side table awaits the swap (replace)
+        self._appended: list[str] = []  # tables whose side table awaits its insert (append)
         self._deferred: list[str] = []  # statements awaiting the landing's commit (append, ledger)
         self.workdir = Path(tempfile.mkdtemp(prefix="raw_loader_"))
         columns = ", ".join(f"`{c}` text" for c in LEDGER_COLUMNS)
@@ -400,6 +401,7 @@ class MySQLEngine(Engine):
         if widened:  # DDL (an implicit commit in MySQL): before the landing's transaction
             self._run(f"alter table {target} {', '.join(f'modify `{name}` text' for name in widened)};")
         self._deferred.append(f"insert into {target} select * from {loading}; drop table {loading};")
+        self._appended.append(table.name)
         if not self.in_landing:
             self._run_deferred()
         return rows
@@ -419,10 +421,10 @@ class MySQLEngine(Engine):
         """The appends and ledger records, in one InnoDB transaction."""
         if self._deferred:
             self._run("start transaction;" + "".join(self._deferred) + "commit;")
-        self._deferred = []
+        self._deferred, self._appended = [], []
 
     def begin_landing(self) -> None:
-        self._staged, self._deferred = [], []
+        self._staged, self._appended, self._deferred = [], [], []
         super().begin_landing()
 
     def commit_landing(self) -> None:
@@ -430,8 +432,8 @@ class MySQLEngine(Engine):
         super().commit_landing()
 
     def rollback_landing(self) -> None:
-        loading = [self._table(name + "__loading") for name in self._staged]
-        self._staged, self._deferred = [], []
+        loading = [self._table(name + "__loading") for name in self._staged + self._appended]
+        self._staged, self._appended, self._deferred = [], [], []
         if loading:
             self._run(f"drop table if exists {', '.join(loading)};")
         super().rollback_landing()
