@@ -1,8 +1,12 @@
 """python -m raw_loader --target duckdb|postgres|mysql|spark --from DIR [--mode replace|append]
+python -m raw_loader --check --from DIR
 
-Checks every landed file against the source contract first (nothing is loaded if one
-file is wrong), then loads each through the engine's bulk path, one table at a time,
-with a progress line per step. Exit status 2 for a file that breaks the contract.
+Checks every landed file against the source contract first, every record of it, and
+reports every problem of every file at once (file, line, column, problem; never a
+value); nothing is loaded if one file is wrong. Then loads each file through the
+engine's bulk path, with a progress line per step, all tables as one landing: a load
+that fails changes no raw table (docs/landing.md). Exit status 2 for a landing that
+breaks the contract. --check only checks (the seeds, before dbt reads them).
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from pathlib import Path
 
 from .contract import raw_tables
 from .engines import connect, sha256_of
-from .files import LandingError, inspect
+from .files import LandingError, inspect_landing
 from .progress import human_bytes, say
 
 
@@ -35,6 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="load only these raw tables (default: every table of the contract)")
     parser.add_argument("--schema", default="raw", help="the raw schema (dbt var raw_schema; default raw)")
     parser.add_argument("--timings", type=Path, help="write per-table seconds and rows as JSON here")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the files against the contract; load nothing, connect to nothing")
     return parser.parse_args(argv)
 
 
@@ -51,19 +57,27 @@ def main(argv: list[str] | None = None) -> int:
         say(f"error: {args.directory} is not a directory")
         return 2
 
-    # every file is checked before anything is loaded: a bad landing changes nothing
+    # every file is checked, every record of it, before anything is loaded
     try:
-        landed = [inspect(args.directory, contract[name], args.format) for name in names]
+        landed = inspect_landing(args.directory, [contract[name] for name in names], args.format)
     except LandingError as error:
-        say(f"error: {error}")
+        for problem in error.problems:
+            say(f"error: {problem}")
+        files = len({str(problem.path) for problem in error.problems})
+        say(f"error: the landing breaks the contract ({len(error.problems)} problem(s) in {files} "
+            f"file(s)); {'nothing was loaded' if not args.check else 'dbt would not read it'}")
         return 2
     total = sum(item.size_bytes for item in landed)
+    if args.check:
+        say(f"{len(landed)} files ({human_bytes(total)}) in {args.directory} match the contract")
+        return 0
     say(f"{len(landed)} files ({human_bytes(total)}) match the contract; loading into "
-        f"{args.target} schema {args.schema} ({args.mode})")
+        f"{args.target} schema {args.schema} ({args.mode}), as one landing")
 
     timings: dict[str, dict] = {}
     started = time.perf_counter()
     engine = connect(args.target, args.schema)
+    engine.begin_landing()
     try:
         for item in landed:
             file_sha256 = sha256_of(item.path)
@@ -80,11 +94,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"({rows / max(seconds, 1e-9):,.0f} rows/s)")
             timings[item.table.name] = {"seconds": round(seconds, 3), "rows": rows,
                                         "bytes": item.size_bytes, "format": item.format}
-    except LandingError as error:
+        engine.commit_landing()
+    except BaseException as error:
+        try:
+            engine.rollback_landing()
+        finally:
+            engine.close()
+        if not isinstance(error, LandingError):
+            raise
         say(f"error: {error}")
+        say("error: the landing was rolled back; no raw table was changed")
         return 2
-    finally:
-        engine.close()
+    engine.close()
     elapsed = time.perf_counter() - started
     say(f"loaded {sum(t['rows'] for t in timings.values()):,} rows in {elapsed:.1f} s")
     if args.timings:

@@ -6,6 +6,16 @@ the staging views depend on), by loading a side table and an atomic RENAME on My
 a side table and drop-and-rename on Spark. Raw
 tables hold the contract's columns only, all as text; extra columns are dropped.
 
+A whole landing (several tables) is all-or-nothing too, between `begin_landing()` and
+`commit_landing()` / `rollback_landing()` (docs/landing.md, D96): one transaction on
+DuckDB and PostgreSQL; on MySQL/MariaDB every table is loaded into its side table first
+and all are swapped in by one atomic multi-table RENAME (an append: one InnoDB
+transaction); on Spark every side table is written first and the swaps follow, which
+read nothing and so cannot fail on the data.
+
+An engine's error is re-raised without any landed value in it (`without_values`): the
+records hold personal data.
+
 The ledger table `_load_ledger` in the raw schema records every load (table, file,
 SHA-256, rows, time) since the table was last replaced: an append of a file already in a
 table is skipped, which is what makes a re-run of an append safe.
@@ -21,7 +31,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .files import LandedFile, LandingError
+from .files import LandedFile, LandingError, without_values
 from .progress import ReadProgress, say
 
 LEDGER = "_load_ledger"
@@ -54,6 +64,17 @@ class Engine:
 
     def __init__(self, schema: str):
         self.schema = schema
+        self.in_landing = False
+
+    def begin_landing(self) -> None:
+        """The loads and ledger records until commit_landing() land together or not at all."""
+        self.in_landing = True
+
+    def commit_landing(self) -> None:
+        self.in_landing = False
+
+    def rollback_landing(self) -> None:
+        self.in_landing = False
 
     def load(self, landed: LandedFile, mode: str) -> int:
         """Load the file (mode replace|append); returns the rows the table received."""
@@ -121,7 +142,8 @@ class DuckDBEngine(Engine):
         columns = ", ".join(f"cast({_quote(landed.original_name(c))} as varchar) as {c}"
                             for c in table.columns)
         target = self._table(table.name)
-        self.connection.execute("begin transaction")
+        if not self.in_landing:
+            self.connection.execute("begin transaction")
         try:
             loading = self._table(table.name + "__loading")
             self.connection.execute(
@@ -135,13 +157,27 @@ class DuckDBEngine(Engine):
                     f"create table if not exists {target} as select * from {loading} limit 0")
                 self.connection.execute(f"insert into {target} select * from {loading}")
                 self.connection.execute(f"drop table {loading}")
-            self.connection.execute("commit")
+            if not self.in_landing:
+                self.connection.execute("commit")
         except Exception as error:
-            self.connection.execute("rollback")
+            if not self.in_landing:
+                self.connection.execute("rollback")
             if isinstance(error, LandingError):
                 raise
-            raise LandingError(landed.path, f"DuckDB could not read it: {error}") from None
+            raise LandingError(landed.path, f"DuckDB could not read it: {without_values(str(error))}") from None
         return rows
+
+    def begin_landing(self) -> None:
+        self.connection.execute("begin transaction")
+        super().begin_landing()
+
+    def commit_landing(self) -> None:
+        self.connection.execute("commit")
+        super().commit_landing()
+
+    def rollback_landing(self) -> None:
+        self.connection.execute("rollback")
+        super().rollback_landing()
 
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         return self.connection.execute(
@@ -227,10 +263,12 @@ class PostgresEngine(Engine):
                 if extras:
                     cursor.execute(f"insert into {target} ({contract_columns}) "
                                    f"select {contract_columns} from {copy_into}")
-            self.connection.commit()
+                    cursor.execute(f"drop table {copy_into}")
+            if not self.in_landing:
+                self.connection.commit()
         except psycopg2.Error as error:
-            self.connection.rollback()
-            message = (error.pgerror or str(error)).strip().replace("\n", " ")
+            self.connection.rollback()  # in a landing: the whole landing (rollback_landing is then a no-op)
+            message = without_values(error.pgerror or str(error))
             raise LandingError(landed.path, f"PostgreSQL COPY rejected it: {message}") from None
         finally:
             if path != landed.path:
@@ -250,7 +288,16 @@ class PostgresEngine(Engine):
                                (landed.table.name,))
             cursor.execute(f"insert into {self._table(LEDGER)} values (%s, %s, %s, %s, %s, %s, %s)",
                            self._ledger_row(landed, mode, file_sha256, rows))
+        if not self.in_landing:
+            self.connection.commit()
+
+    def commit_landing(self) -> None:
         self.connection.commit()
+        super().commit_landing()
+
+    def rollback_landing(self) -> None:
+        self.connection.rollback()
+        super().rollback_landing()
 
     def row_count(self, table: str) -> int:
         with self.connection.cursor() as cursor:
@@ -278,6 +325,9 @@ class MySQLEngine(Engine):
             raise RuntimeError("the MySQL/MariaDB command-line client (mariadb or mysql) is not installed")
         self.host, self.port, self.user, self.password = host, port, user, password
         self.collation = collation
+        self._staged: list[str] = []  # tables whose side table awaits the swap (replace)
+        self._appended: list[str] = []  # tables whose side table awaits its insert (append)
+        self._deferred: list[str] = []  # statements awaiting the landing's commit (append, ledger)
         self.workdir = Path(tempfile.mkdtemp(prefix="raw_loader_"))
         columns = ", ".join(f"`{c}` text" for c in LEDGER_COLUMNS)
         self._run(f"create database if not exists `{schema}` character set utf8mb4 collate {collation};"
@@ -331,7 +381,7 @@ class MySQLEngine(Engine):
         try:
             output = self._run(script).strip().splitlines()
         except RuntimeError as error:
-            raise LandingError(landed.path, f"MySQL LOAD DATA rejected it: {error}") from None
+            raise LandingError(landed.path, f"MySQL LOAD DATA rejected it: {without_values(str(error))}") from None
         finally:
             if path != landed.path:
                 path.unlink(missing_ok=True)
@@ -339,19 +389,54 @@ class MySQLEngine(Engine):
         if warnings:
             self._run(f"drop table if exists {loading};")
             raise LandingError(landed.path, "MySQL LOAD DATA found malformed rows: "
-                               + "; ".join(w.replace("\t", " ") for w in warnings))
+                               + "; ".join(without_values(w.replace("\t", " ")) for w in warnings))
         rows = int(output[-1])
         if mode == "replace":
-            swap = (f"rename table {target} to {self._table(table.name + '__replaced')}, "
-                    f"{loading} to {target}; drop table {self._table(table.name + '__replaced')};")
-        else:
-            widened = [name for name, kind in self._column_types(table.name).items()
-                       if kind != "text" and types.get(name) == "text"]
-            widen = (f"alter table {target} {', '.join(f'modify `{name}` text' for name in widened)};"
-                     if widened else "")
-            swap = f"{widen}insert into {target} select * from {loading}; drop table {loading};"
-        self._run(swap)
+            self._staged.append(table.name)
+            if not self.in_landing:
+                self._swap_staged()
+            return rows
+        widened = [name for name, kind in self._column_types(table.name).items()
+                   if kind != "text" and types.get(name) == "text"]
+        if widened:  # DDL (an implicit commit in MySQL): before the landing's transaction
+            self._run(f"alter table {target} {', '.join(f'modify `{name}` text' for name in widened)};")
+        self._deferred.append(f"insert into {target} select * from {loading}; drop table {loading};")
+        self._appended.append(table.name)
+        if not self.in_landing:
+            self._run_deferred()
         return rows
+
+    def _swap_staged(self) -> None:
+        """Every staged side table becomes its raw table in one atomic RENAME."""
+        if self._staged:
+            pairs = ", ".join(f"{self._table(name)} to {self._table(name + '__replaced')}, "
+                              f"{self._table(name + '__loading')} to {self._table(name)}"
+                              for name in self._staged)
+            drops = "".join(f"drop table {self._table(name + '__replaced')};" for name in self._staged)
+            self._run(f"rename table {pairs};{drops}")
+        self._staged = []
+        self._run_deferred()
+
+    def _run_deferred(self) -> None:
+        """The appends and ledger records, in one InnoDB transaction."""
+        if self._deferred:
+            self._run("start transaction;" + "".join(self._deferred) + "commit;")
+        self._deferred, self._appended = [], []
+
+    def begin_landing(self) -> None:
+        self._staged, self._appended, self._deferred = [], [], []
+        super().begin_landing()
+
+    def commit_landing(self) -> None:
+        self._swap_staged()
+        super().commit_landing()
+
+    def rollback_landing(self) -> None:
+        loading = [self._table(name + "__loading") for name in self._staged + self._appended]
+        self._staged, self._appended, self._deferred = [], [], []
+        if loading:
+            self._run(f"drop table if exists {', '.join(loading)};")
+        super().rollback_landing()
 
     # A raw column lands as varchar(64) when every value of the file fits, as the seeds
     # do (macros/cross_db/mysql_adapter.sql), text otherwise: MariaDB joins the staging
@@ -399,7 +484,9 @@ class MySQLEngine(Engine):
                            for value in self._ledger_row(landed, mode, file_sha256, rows))
         delete = (f"delete from {self._table(LEDGER)} where table_name = '{landed.table.name}';"
                   if mode == "replace" else "")
-        self._run(f"{delete}insert into {self._table(LEDGER)} values ({values});")
+        self._deferred.append(f"{delete}insert into {self._table(LEDGER)} values ({values});")
+        if not self.in_landing:
+            self._run_deferred()
 
     def row_count(self, table: str) -> int:
         return int(self._run(f"select count(*) from {self._table(table)};").strip())
@@ -421,6 +508,8 @@ class SparkEngine(Engine):
         from pyspark.sql import SparkSession
 
         super().__init__(schema)
+        self._staged: list[tuple[str, str]] = []  # (table, mode) whose side table awaits publishing
+        self._deferred: list[tuple] = []  # ledger records awaiting the landing's commit
         spark_dir = os.path.abspath(spark_dir)
         self.spark = (
             SparkSession.builder.appName("sales_insights_raw_loader")
@@ -458,7 +547,20 @@ class SparkEngine(Engine):
             self.spark.sql(f"drop table if exists {loading}")
             frame.write.format("parquet").saveAsTable(loading)
             rows = self.spark.table(loading).count()
-            target = f"{self.schema}.{table.name}"
+        except Exception as error:  # py4j / analysis errors
+            if isinstance(error, LandingError):
+                raise
+            raise LandingError(landed.path, f"Spark could not read it: {without_values(str(error))}") from None
+        self._staged.append((table.name, mode))
+        if not self.in_landing:
+            self._publish_staged()
+        return rows
+
+    def _publish_staged(self) -> None:
+        """Every written side table becomes (replace) or joins (append) its raw table;
+        nothing here reads a landed file, so nothing fails on the data."""
+        for name, mode in self._staged:
+            loading, target = f"{self.schema}.{name}__loading", f"{self.schema}.{name}"
             if mode == "replace":
                 self.spark.sql(f"drop table if exists {target}")
                 self.spark.sql(f"alter table {loading} rename to {target}")
@@ -467,12 +569,24 @@ class SparkEngine(Engine):
                     self.spark.sql(f"create table {target} using parquet as select * from {loading} limit 0")
                 self.spark.sql(f"insert into {target} select * from {loading}")
                 self.spark.sql(f"drop table {loading}")
-        except Exception as error:  # py4j / analysis errors
-            if isinstance(error, LandingError):
-                raise
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise LandingError(landed.path, f"Spark could not read it: {first_line}") from None
-        return rows
+        self._staged = []
+        for record in self._deferred:
+            self._write_record(*record)
+        self._deferred = []
+
+    def begin_landing(self) -> None:
+        self._staged, self._deferred = [], []
+        super().begin_landing()
+
+    def commit_landing(self) -> None:
+        self._publish_staged()
+        super().commit_landing()
+
+    def rollback_landing(self) -> None:
+        for name, _ in self._staged:
+            self.spark.sql(f"drop table if exists {self.schema}.{name}__loading")
+        self._staged, self._deferred = [], []
+        super().rollback_landing()
 
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         return self.spark.sql(
@@ -480,6 +594,11 @@ class SparkEngine(Engine):
             f"and file_sha256 = '{file_sha256}'").count() > 0
 
     def record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
+        self._deferred.append((landed, mode, file_sha256, rows))
+        if not self.in_landing:
+            self._publish_staged()
+
+    def _write_record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
         ledger = f"{self.schema}.{LEDGER}"
         if mode == "replace":
             kept = self.spark.table(ledger).where(f"table_name <> '{landed.table.name}'").collect()

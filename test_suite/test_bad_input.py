@@ -51,21 +51,18 @@ def _build(project_copy, tmp_path, selector):
         pytest.param(
             "sales_order_lines", "+stg_sales_system__order_lines",
             lambda lines: _drop_column(lines, "quantity"),
-            ["sales_system.sales_order_lines", "missing column(s) quantity"],
+            ["seeds/raw/sales_order_lines.csv: column quantity: missing from the header; "
+             "the contract of sales_system.sales_order_lines requires"],
             id="missing-column",
         ),
         pytest.param(
             "products", "+stg_sales_system__products",
             lambda lines: "\n".join([lines[0].replace("product_id", "productid", 1)] + lines[1:]),
-            ["sales_system.products", "missing column(s) product_id"],
+            ["seeds/raw/products.csv: column product_id: missing from the header; "
+             "the contract of sales_system.products requires"],
             id="wrong-header",
         ),
-        pytest.param(
-            "carriers", "+stg_sales_system__carriers",
-            lambda lines: lines[0] + "\n",
-            ["sales_system.carriers", "is empty"],
-            id="header-only",
-        ),
+        # A header-only file is a valid landing (docs/landing.md, D97): test_landing_edges.py
     ],
 )
 def test_a_broken_landing_stops_the_build_with_a_clear_message(project_copy, tmp_path, table, selector, transform, expected):
@@ -74,7 +71,8 @@ def test_a_broken_landing_stops_the_build_with_a_clear_message(project_copy, tmp
     assert result.returncode != 0, result.stdout[-3000:]
     for fragment in expected:
         assert fragment in result.stdout, result.stdout[-3000:]
-    assert "Source contract violated" in result.stdout
+    # the seed is refused as dbt reads it (D94), before any model reads the raw table
+    assert "Landing contract violated" in result.stdout
 
 
 def test_an_empty_file_stops_the_build_naming_the_file(project_copy, tmp_path):
@@ -82,6 +80,7 @@ def test_an_empty_file_stops_the_build_naming_the_file(project_copy, tmp_path):
     result = _build(project_copy, tmp_path, "+stg_sales_system__carriers")
     assert result.returncode != 0, result.stdout[-3000:]
     assert "carriers" in result.stdout
+    assert "seeds/raw/carriers.csv: is empty" in result.stdout, result.stdout[-3000:]
 
 
 def test_the_intact_landing_builds(project_copy, tmp_path):
