@@ -16,9 +16,27 @@ import data  # noqa: E402
 st.set_page_config(page_title="Sales Insights", layout="wide")
 
 
-@st.cache_resource
+# One connection per script run, opened on first use and closed when the run ends: the
+# dashboard holds the DuckDB file only while it draws a page, so a build can write it
+# between two clicks (a connection cached for the life of the server made the next
+# ./scripts/build.sh fail on DuckDB's file lock).
+_this_run = {"connection": None}
+
+
 def connection():
-    return data.connect()
+    if _this_run["connection"] is None:
+        problem = data.warehouse_problem()
+        if problem:
+            st.info(problem)
+            st.stop()
+        _this_run["connection"] = data.connect()
+    return _this_run["connection"]
+
+
+def close_connection():
+    if _this_run["connection"] is not None:
+        _this_run["connection"].close()
+        _this_run["connection"] = None
 
 
 @st.cache_data(show_spinner=False)
@@ -173,10 +191,13 @@ def environment_page():
     st.dataframe(summary, hide_index=True)
 
 
-st.navigation([
-    st.Page(revenue_page, title="Revenue and margin", default=True),
-    st.Page(top_page, title="Top products and customers", url_path="top"),
-    st.Page(profit_and_loss_page, title="Profit and loss", url_path="profit-and-loss"),
-    st.Page(inventory_page, title="Inventory", url_path="inventory"),
-    st.Page(environment_page, title="Production vs test", url_path="environments"),
-]).run()
+try:
+    st.navigation([
+        st.Page(revenue_page, title="Revenue and margin", default=True),
+        st.Page(top_page, title="Top products and customers", url_path="top"),
+        st.Page(profit_and_loss_page, title="Profit and loss", url_path="profit-and-loss"),
+        st.Page(inventory_page, title="Inventory", url_path="inventory"),
+        st.Page(environment_page, title="Production vs test", url_path="environments"),
+    ]).run()
+finally:
+    close_connection()

@@ -54,6 +54,24 @@ assert list(FILTER_COLUMNS) == [field.name for field in fields(Filters)]
 YEAR_COLUMNS = ("fiscal_year", "calendar_year")
 
 
+def warehouse_problem(target: str | None = None) -> str | None:
+    """Why the warehouse cannot be read now, in words for the dashboard's user, or None."""
+    target = target or os.environ.get("DBT_TARGET", "duckdb")
+    if target != "duckdb":
+        return None
+    import duckdb
+
+    path = os.environ.get("DBT_DUCKDB_PATH", "sales_insights.duckdb")
+    if not os.path.exists(path):
+        return (f"There is no warehouse at {path} yet: build it first with ./scripts/build.sh, "
+                "then reload this page.")
+    try:
+        duckdb.connect(path, read_only=True).close()
+    except duckdb.IOException:
+        return "The warehouse is being built (its file is locked by the build): reload this page when the build ends."
+    return None
+
+
 def connect(target: str | None = None):
     """A read-only connection to the warehouse of a dbt target (the profile's settings)."""
     target = target or os.environ.get("DBT_TARGET", "duckdb")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generate the dbt docs (the browsable site and the single-file static site,
 # target/static_index.html) against the built warehouse, then serve them on
-# http://127.0.0.1:${DBT_DOCS_PORT:-8080}. `--no-serve` only generates.
+# http://127.0.0.1:${DBT_DOCS_PORT:-8081}. `--no-serve` only generates.
 source "$(dirname "$0")/_script.sh"
 serve=true
 if [ "${1:-}" = "--no-serve" ]; then
@@ -11,5 +11,5 @@ fi
 dbt docs generate --static "$@"
 echo "Static single-file site: $PROJECT_ROOT/target/static_index.html"
 if $serve; then
-    dbt docs serve --port "${DBT_DOCS_PORT:-8080}" --no-browser
+    dbt docs serve --port "${DBT_DOCS_PORT:-8081}" --no-browser
 fi

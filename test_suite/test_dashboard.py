@@ -353,17 +353,25 @@ def test_the_sidebar_cascades_and_the_page_shows_the_filtered_figures(warehouse,
 
 
 def _release_the_apps_connection(warehouse):
-    """AppTest runs the app in this process, and the app caches its read-only DuckDB
-    connection (st.cache_resource) for the life of the process: while it is open, no other
-    process can open the warehouse for writing (the later tests' dbt runs). Clear it, and
-    prove that the file is free."""
-    import gc
-
-    import streamlit as st
-
-    st.cache_resource.clear()
-    gc.collect()
+    """AppTest runs the app in this process. The app closes its read-only DuckDB
+    connection at the end of every run, so with nothing cleared the warehouse can be
+    opened for writing (a build) right after a page was drawn."""
     duckdb.connect(str(warehouse.path)).close()
+
+
+def test_the_dashboard_before_a_build_says_to_build_first(tmp_path, monkeypatch):
+    """No warehouse file yet: a plain message that names the build command, no traceback;
+    and the file the dashboard looked for is not created."""
+    from streamlit.testing.v1 import AppTest
+
+    missing = tmp_path / "not_built_yet.duckdb"
+    monkeypatch.setenv("DBT_TARGET", "duckdb")
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(missing))
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    assert any("build it first with ./scripts/build.sh" in info.value for info in app.info), [i.value for i in app.info]
+    assert not missing.exists()
 
 
 def _check_the_sidebar(app, warehouse):
