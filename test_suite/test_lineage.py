@@ -40,3 +40,29 @@ def test_no_staging_model_depends_on_another_staging_model_except_its_base(wareh
             parent_node = manifest["nodes"].get(parent)
             if parent_node and parent_node["resource_type"] == "model":
                 assert parent_node["name"].startswith("base_"), (node["name"], parent_node["name"])
+
+
+def _selected(warehouse, selector):
+    result = warehouse.dbt("ls", "--selector", selector, "--resource-type", "model", "snapshot",
+                           "--output", "name", "--quiet")
+    assert result.returncode == 0, result.stdout[-3000:]
+    return set(result.stdout.split())
+
+
+def test_the_selectors_name_the_layers_the_personal_data_and_the_daily_set(warehouse):
+    """selectors.yml: the three layers cover every model outside restricted and open data,
+    without overlap; `pii` is the restricted models and the customer snapshot; the daily
+    set starts at the incremental models; `open_data` reaches back to the raw tables."""
+    models = {node["name"]: node for node in _models(warehouse.manifest)}
+    layers = {name: _selected(warehouse, name) for name in ("staging", "intermediate", "marts")}
+    assert not (layers["staging"] & layers["intermediate"]) and not (layers["intermediate"] & layers["marts"])
+    outside = {name for name, node in models.items()
+               if not node["original_file_path"].startswith(("models/restricted/", "models/open_data/"))}
+    assert set().union(*layers.values()) == outside
+    restricted = {name for name, node in models.items() if node["original_file_path"].startswith("models/restricted/")}
+    assert _selected(warehouse, "pii") == restricted | {"snap_customers"}
+    daily = _selected(warehouse, "daily_incremental")
+    assert {"fct_sales", "fct_inventory", "int_order_lines_costed", "sales_order_lines_costed"} <= daily
+    assert not daily & layers["staging"]
+    publishing = _selected(warehouse, "open_data")
+    assert {"open_sales_by_month_country_category", "fct_sales", "base_sales_system__sales_order_lines"} <= publishing
