@@ -64,12 +64,24 @@
                 {{ text_to_hex('key_text') }} as key_hex
             from (select {{ session_pseudonymization_key() }} as key_text) as session_key_text
         ) as session_key
-        cross join (
-            {%- for position in range(1, 65) %}
-            select {{ position }} as byte_position{{ ' union all' if not loop.last }}
-            {%- endfor %}
-        ) as byte_positions
+        cross join ({{ key_byte_positions() }}) as byte_positions
     ) as key_facts
+{%- endmacro %}
+
+{#- The positions 1..64 of the key block's bytes, one row each. -#}
+{% macro key_byte_positions() -%}
+    {{ return(adapter.dispatch('key_byte_positions', 'sales_insights')()) }}
+{%- endmacro %}
+
+{% macro default__key_byte_positions() -%}
+    {%- for position in range(1, 65) %}
+    select {{ position }} as byte_position{{ ' union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- One generated row source: Spark runs each arm of a union as a task of its own. -#}
+{% macro spark__key_byte_positions() -%}
+    select explode(sequence(1, 64)) as byte_position
 {%- endmacro %}
 
 {#- Ends the run with the message, before any node runs (see above). -#}
