@@ -52,8 +52,9 @@ if [ ! -f "$PROJECT_ROOT/profiles.yml" ]; then
 fi
 
 # The pseudonymization key (at least 32 bytes; set a secret one in production) reaches
-# PostgreSQL sessions through libpq's PGOPTIONS, never through SQL text. DuckDB gets it
-# from its profile (engine_plugins/pseudonymization_key.py holds the same unsafe default).
+# PostgreSQL sessions through libpq's PGOPTIONS, never through SQL text (nothing logs the
+# environment: D106). DuckDB's plugin reads the variable itself
+# (engine_plugins/pseudonymization_key.py, which holds the same unsafe default).
 # Sourced again (an interactive shell), the earlier setting is replaced, not repeated.
 pseudonymization_key="${SALES_INSIGHTS_PSEUDONYMIZATION_KEY:-UNSAFE-development-pseudonymization-key-never-use-in-production}"
 pseudonymization_key="${pseudonymization_key//\\/\\\\}"

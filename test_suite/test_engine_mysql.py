@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (COMPARED_SCHEMAS, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile, profile_answers,
-                      profile_differences, profile_queries, pseudonym, pseudonymization_key, run)
+from conftest import (COMPARED_SCHEMAS, DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile,
+                      profile_answers, profile_differences, profile_queries, pseudonym, pseudonymization_key, run)
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import TEST_DATABASE, _unavailable
 
@@ -526,3 +526,32 @@ def test_a_mysql_production_build_runs_with_a_proper_key(mysql_production_build)
     result = mysql_production_build("0123456789abcdef0123456789abcdef-a-test-only-key")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "OK created sql table model" in result.stdout
+
+
+# The development default however spaced or cased, and a key that is not random, are
+# refused on MySQL too (dbt 1.7), before any table is created (probe 6 of issue 24).
+WEAK_PRODUCTION_KEYS = {
+    "default_with_a_leading_space": " " + DEVELOPMENT_KEY,
+    "default_in_lower_case": DEVELOPMENT_KEY.lower(),
+    "32_zeros": "0" * 32,
+}
+
+
+@pytest.mark.parametrize("key", WEAK_PRODUCTION_KEYS.values(), ids=WEAK_PRODUCTION_KEYS.keys())
+def test_a_mysql_production_build_refuses_a_weak_key_before_creating_any_table(mysql_production_build, key):
+    databases = [PRODUCTION_PREFIX + layer for layer in LAYERS]
+    admin = _connect()
+    with admin.cursor() as cursor:
+        _drop_databases(cursor, databases)
+    result = mysql_production_build(key)
+    with admin.cursor() as cursor:
+        cursor.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in ({', '.join(['%s'] * len(databases))})",
+            databases,
+        )
+        tables = cursor.fetchall()
+    admin.close()
+    assert result.returncode != 0
+    assert "No seed, model or snapshot was run" in result.stdout, result.stdout[-3000:]
+    assert tables == []

@@ -7,14 +7,20 @@ import os
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from conftest import (
+    DEVELOPMENT_KEY,
+    PROFILES_DIR,
+    PROJECT_ROOT,
+    VENV_BIN,
     Warehouse,
     declared_key_constraints,
     mart_profile,
     profile_answers,
     profile_differences,
     profile_queries,
+    run,
 )
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -87,6 +93,40 @@ def test_a_seed_only_run_on_a_fresh_postgres_database_succeeds(tmp_path, monkeyp
         drop_postgres_database(database)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "ERROR=0" in result.stdout
+
+
+@pytest.mark.parametrize("key", [DEVELOPMENT_KEY.lower(), "0" * 32], ids=["default_in_lower_case", "32_zeros"])
+def test_a_postgres_production_build_refuses_a_weak_key_before_creating_any_relation(tmp_path, key):
+    """Through scripts/dbt.sh, which hands the key to the session in PGOPTIONS, on a copy
+    of the shipped profile whose `prod` target is the postgres output (probe 6, issue 24)."""
+    profiles = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text())
+    profiles["sales_insights"]["outputs"]["prod"] = dict(profiles["sales_insights"]["outputs"]["postgres"])
+    (tmp_path / "profiles.yml").write_text(yaml.safe_dump(profiles))
+    database = TEST_DATABASE + "_prod_guard"
+    recreate_postgres_database(database)
+    env = {name: value for name, value in os.environ.items() if name != "PGOPTIONS"}
+    env.update(
+        SALES_INSIGHTS_PSEUDONYMIZATION_KEY=key, SALES_INSIGHTS_VENV=str(VENV_BIN.parent),
+        DBT_PROFILES_DIR=str(tmp_path), DBT_POSTGRES_DBNAME=database,
+        DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"),
+    )
+    try:
+        result = run(
+            [str(PROJECT_ROOT / "scripts" / "dbt.sh"), "build", "--target", "prod",
+             "--select", "+base_sales_system__sales_order_lines", "--exclude-resource-type", "test",
+             "--exclude-resource-type", "unit_test"],
+            cwd=PROJECT_ROOT, env=env,
+        )
+        with _postgres_connection(database) as connection, connection.cursor() as cursor:
+            cursor.execute("select table_schema, table_name from information_schema.tables "
+                           "where table_schema not in ('pg_catalog', 'information_schema')")
+            relations = cursor.fetchall()
+        connection.close()
+    finally:
+        drop_postgres_database(database)
+    assert result.returncode != 0
+    assert "No seed, model or snapshot was run" in result.stdout, result.stdout[-3000:]
+    assert relations == []
 
 
 def test_postgres_build_succeeds_with_no_errors_and_no_warnings(postgres_warehouse):

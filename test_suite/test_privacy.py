@@ -1,6 +1,8 @@
 """Personal data stays in one restricted place; customers are known by keyed pseudonyms."""
 import re
 
+import duckdb
+import pytest
 import yaml
 
 from conftest import (DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, VENV_BIN, Warehouse, pseudonym, pseudonymization_key,
@@ -156,6 +158,45 @@ def test_a_key_shorter_than_32_bytes_never_builds(tmp_path):
     result = _production_build(tmp_path, key="too-short-a-key")
     assert result.returncode != 0
     assert "shorter than 32 bytes" in result.stdout
+
+
+# Keys a production target must refuse (probe 6 of issue 24): the development default
+# however spaced or cased, keys that are not random, and short ones.
+WEAK_PRODUCTION_KEYS = {
+    "default_with_a_leading_space": " " + DEVELOPMENT_KEY,
+    "default_in_lower_case": DEVELOPMENT_KEY.lower(),
+    "default_with_a_trailing_newline": DEVELOPMENT_KEY + "\n",
+    "32_zeros": "0" * 32,
+    "a_run_of_one_letter": "a" * 48,
+    "a_short_pattern_repeated": "abc123" * 8,
+    "shorter_than_32_bytes": "too-short-a-key",
+}
+# A 32-digit hex key (`secrets.token_hex(16)`), the shortest key a production target takes.
+SAFE_PRODUCTION_KEY = "3f9c2a7be14d08c65a91f3e7b2d4c0a8"
+
+
+def _relations(tmp_path) -> list[tuple]:
+    """Every table and view of the production build's DuckDB file (none if no file)."""
+    path = Warehouse(root=tmp_path).path
+    if not path.exists():
+        return []
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return query(connection, "select table_schema, table_name from information_schema.tables")
+
+
+@pytest.mark.parametrize("key", WEAK_PRODUCTION_KEYS.values(), ids=WEAK_PRODUCTION_KEYS.keys())
+def test_a_production_build_refuses_a_weak_key_before_creating_any_relation(tmp_path, key):
+    result = _production_build(tmp_path, key=key)
+    assert result.returncode != 0
+    assert "No seed, model or snapshot was run" in result.stdout, result.stdout[-3000:]
+    assert _relations(tmp_path) == []
+    assert key.strip() not in result.stdout
+
+
+def test_a_production_build_takes_a_random_hex_key_of_32_bytes(tmp_path):
+    result = _production_build(tmp_path, key=SAFE_PRODUCTION_KEY)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert _relations(tmp_path)
 
 
 def test_every_place_that_cannot_import_the_development_key_repeats_it_exactly():

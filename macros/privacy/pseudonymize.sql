@@ -57,9 +57,11 @@
 
 {#-
     The key, checked: a key shorter than 32 bytes never builds, and a production target
-    (var `production_target_names`) refuses the development default, which is marked
-    UNSAFE. The check runs on the engine, against the key the session holds, so the key
-    never passes through dbt's Jinja; every model that pseudonymizes fails without it.
+    (var `production_target_names`) refuses a key containing "unsafe" in any case (the
+    development default, however spaced or cased). The check runs on the engine, against
+    the key the session holds, so the key never passes through dbt's Jinja; every model
+    that pseudonymizes fails without it. The on-run-start guard checks more, before
+    anything is built (assert_pseudonymization_key_is_safe.sql).
 -#}
 {% macro pseudonymization_key() -%}
     {%- set session_key = session_pseudonymization_key() -%}
@@ -67,7 +69,7 @@
         when length({{ text_to_hex(session_key) }}) < 64
             then {{ raise_sql_error('The pseudonymization key (SALES_INSIGHTS_PSEUDONYMIZATION_KEY) is shorter than 32 bytes') }}
         {%- if target.name in var('production_target_names') %}
-        when {{ session_key }} like 'UNSAFE%'
+        when lower({{ session_key }}) like '%unsafe%'
             then {{ raise_sql_error("Target " ~ target.name ~ " is a production target and SALES_INSIGHTS_PSEUDONYMIZATION_KEY is the unsafe development default: set a secret key of at least 32 random bytes") }}
         {%- endif %}
         else {{ session_key }}
