@@ -29,6 +29,9 @@
 {#- on-run-end: one row per executed node, then the `end` row. -#}
 {% macro record_run_end(results) -%}
     {%- if execute -%}
+        {#- a run whose start was not recorded (a run-start hook failed) still records its end -#}
+        {%- do run_log_execute(create_run_log_schema()) -%}
+        {%- do run_log_execute(create_run_log_table()) -%}
         {%- set rows = [] -%}
         {%- for result in results if result.node is not none -%}
             {%- do rows.append(run_log_row('node', result.node.unique_id, result.status)) -%}
