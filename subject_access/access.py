@@ -112,8 +112,8 @@ def subject_access_report(warehouse: Warehouse, customer_id: str) -> dict:
     for (schema, table), customer_columns in columns_by_table.items():
         conditions, values = [], []
         for column in customer_columns:
-            # landed values are untrimmed text
-            expression = f'trim("{column}")' if schema == "raw" else f'"{column}"'
+            # landed values are untrimmed text, matched as the models match them (D105)
+            expression = f'upper(trim("{column}"))' if schema == "raw" else f'"{column}"'
             conditions.append(f'{expression} in ({", ".join("?" for _ in searches[column])})')
             values.extend(searches[column])
         columns, rows = warehouse.query(
@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duckdb-path", default=os.environ.get("DBT_DUCKDB_PATH", "sales_insights.duckdb"))
     arguments = parser.parse_args(argv)
 
-    customer_id = arguments.customer_id.strip()
+    # the customer number as the warehouse knows it: trimmed, upper-cased (D100, D105)
+    customer_id = arguments.customer_id.strip().upper()
     out = Path(arguments.out or f"build/subject_access/{customer_id}.json")
     warehouse = Warehouse(arguments.target, arguments.duckdb_path)
     try:

@@ -26,7 +26,7 @@ import yaml
 from conftest import (COMPARED_SCHEMAS, DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile,
                       profile_answers, profile_differences, profile_queries, pseudonym, pseudonymization_key, run)
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
-from test_engines import TEST_DATABASE, _unavailable
+from test_engines import TEST_DATABASE, _unavailable, erased_personal_data_in_raw
 
 MYSQL = dict(
     host=os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"),
@@ -441,6 +441,16 @@ def test_mysql_snapshot_closes_the_version_of_a_deleted_row(mysql_warehouse, mys
         mysql_cursor.execute(f"delete from {raw}")
         mysql_cursor.execute(f"insert into {raw} select * from `{PREFIX}raw`.`products_kept`")
         mysql_cursor.execute(f"drop table `{PREFIX}raw`.`products_kept`")
+
+
+def test_mysql_seed_path_and_erasure_command_leave_no_erased_personal_data_in_raw(mysql_warehouse, mysql_cursor):
+    """The seeds are purged as they land (docs/privacy.md, D103), and the erasure command
+    runs on MySQL/MariaDB (and commits) and finds nothing left."""
+    erased_lines, still_personal = erased_personal_data_in_raw(mysql_cursor, f"`{PREFIX}raw`")
+    assert erased_lines > 0 and still_personal == 0
+    erased = mysql_warehouse.dbt("run-operation", "purge_erased_landed_personal_data")
+    assert erased.returncode == 0, erased.stdout[-3000:]
+    assert "redacted the personal data of 0 landed order line(s)" in erased.stdout
 
 
 def test_mysql_a_new_erasure_request_purges_the_snapshot_history(mysql_warehouse, mysql_cursor):

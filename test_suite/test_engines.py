@@ -138,6 +138,39 @@ def test_postgres_build_succeeds_with_no_errors_and_no_warnings(postgres_warehou
     assert len(unit_tests) >= 30
 
 
+def erased_personal_data_in_raw(cursor, raw="raw"):
+    """(landed order lines of erased customers, those of them still holding personal data),
+    on any engine; a request matches as the models match it (docs/privacy.md)."""
+    cursor.execute(f"""
+        select
+            count(*),
+            coalesce(sum(case when coalesce(customer_name, '') <> 'erased' or customer_email is not null
+                or customer_phone is not null or customer_birth_date is not null
+                or postal_code is not null then 1 else 0 end), 0)
+        from {raw}.sales_order_lines
+        where upper(trim(customer_id)) in (select upper(trim(customer_id)) from {raw}.erasure_requests)
+    """)
+    return tuple(int(value) for value in cursor.fetchone())
+
+
+def test_postgres_seed_path_and_erasure_command_leave_no_erased_personal_data_in_raw(postgres_warehouse):
+    """The seeds are purged as they land (docs/privacy.md, D103), and the erasure command
+    runs on PostgreSQL and finds nothing left."""
+    assert postgres_warehouse.build_result.returncode == 0
+    connection = _postgres_connection(TEST_DATABASE)
+    with connection.cursor() as cursor:
+        erased_lines, still_personal = erased_personal_data_in_raw(cursor)
+    connection.close()
+    assert erased_lines > 0 and still_personal == 0
+    os.environ["DBT_POSTGRES_DBNAME"] = TEST_DATABASE
+    try:
+        erased = postgres_warehouse.dbt("run-operation", "purge_erased_landed_personal_data", "--target", "postgres")
+    finally:
+        del os.environ["DBT_POSTGRES_DBNAME"]
+    assert erased.returncode == 0, erased.stdout[-3000:]
+    assert "redacted the personal data of 0 landed order line(s)" in erased.stdout
+
+
 def test_postgres_results_equal_duckdb(postgres_warehouse, db):
     assert postgres_warehouse.build_result.returncode == 0
     expected = mart_profile(db)

@@ -24,6 +24,20 @@ def _traces(connection, customer_ids):
     return people, exact, contained
 
 
+def _landed_traces(customer_ids):
+    """As _traces, from the sample's landed files: on the seed path the raw rows of erased
+    customers are redacted as they land (docs/privacy.md), the files keep them."""
+    with open(SEEDS_DIR / "sales_order_lines.csv", newline="", encoding="utf-8-sig") as handle:
+        people = sorted({
+            (row["customer_id"].strip(), row["customer_name"].strip(), row["customer_email"].strip().lower(),
+             row["customer_phone"].strip())
+            for row in csv.DictReader(handle) if row["customer_id"].strip() in set(customer_ids)
+        })
+    exact = set(customer_ids) | {pseudonym(c) for c in customer_ids}
+    contained = {value for _, name, email, _ in people for value in (name, email) if value}
+    return people, exact, contained
+
+
 def _where_found(connection, exact, contained, people):
     """Where the traces are: an exact number or pseudonym anywhere; outside the restricted
     model a name or e-mail anywhere in a text; inside it (where other customers may share
@@ -70,7 +84,7 @@ def _requested_customer_ids():
 
 def test_erased_customers_appear_nowhere_by_number_name_email_orpseudonym(db):
     customer_ids = _requested_customer_ids()
-    people, exact, contained = _traces(db, customer_ids)
+    people, exact, contained = _landed_traces(customer_ids)
     assert len(people) >= 3, "the sample must erase customers who placed orders"
     assert not _where_found(db, exact, contained, people)
 

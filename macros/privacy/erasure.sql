@@ -7,11 +7,26 @@
     timestamp: erasing is the safe side.
 #}
 
-{#- The customer numbers to erase, one row each (a CTE body). -#}
-{% macro erased_customer_numbers() -%}
-    select distinct {{ clean_text('customer_id') }} as erased_customer_id
-    from {{ raw_source('privacy_office', 'erasure_requests') }}
-    where {{ clean_text('customer_id') }} is not null
+{#- The customer numbers to erase, one row each (a CTE body), normalised exactly as the
+    customer numbers they target (customer_number()). `requests` is the landed requests'
+    relation, for callers that must not ref() it (a seed's hook); by default the source. -#}
+{% macro erased_customer_numbers(requests=none) -%}
+    select distinct {{ customer_number('customer_id') }} as erased_customer_id
+    from {{ requests if requests is not none else raw_source('privacy_office', 'erasure_requests') }}
+    where {{ customer_number('customer_id') }} is not null
+{%- endmacro %}
+
+{#- Every customer number the warehouse holds (a CTE body): the order lines' and the
+    deduction rates', normalised. An erasure request that names none of them is
+    unmatched (docs/privacy.md, D101). -#}
+{% macro landed_customer_numbers() -%}
+    select {{ customer_number('customer_id') }} as landed_customer_id
+    from {{ raw_source('sales_system', 'sales_order_lines') }}
+    where {{ customer_number('customer_id') }} is not null
+    union
+    select {{ customer_number('customer_id') }} as landed_customer_id
+    from {{ raw_source('finance', 'post_invoice_deductions') }}
+    where {{ customer_number('customer_id') }} is not null
 {%- endmacro %}
 
 {#- What an erased customer's pseudonym becomes: one shared value, the erased member. -#}

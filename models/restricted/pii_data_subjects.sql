@@ -31,8 +31,8 @@ erased_customers as (
 customer_versions as (
 
     select
-        {{ clean_text('customer_id') }} as customer_id,
-        {{ pseudonymize(clean_text('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
+        {{ customer_number('customer_id') }} as customer_id,
+        {{ pseudonymize(customer_number('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
         {{ clean_text('customer_name') }} as full_name,
         lower({{ clean_text('customer_email') }}) as email,
         {{ clean_text('customer_phone') }} as phone,
@@ -40,7 +40,7 @@ customer_versions as (
         {{ clean_text('postal_code') }} as postal_code,
         {{ clean_text('country') }} as country,
         row_number() over (
-            partition by {{ clean_text('customer_id') }}
+            partition by {{ customer_number('customer_id') }}
             order by
                 coalesce({{ parse_date('order_date') }}, cast('1900-01-01' as date)) desc,
                 coalesce({{ parse_timestamp('updated_at') }}, cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})) desc,
@@ -50,9 +50,9 @@ customer_versions as (
     from order_lines
     cross join pseudonymization_key
     left join erased_customers
-        on {{ clean_text('customer_id') }} = erased_customers.erased_customer_id
+        on {{ customer_number('customer_id') }} = erased_customers.erased_customer_id
     where
-        {{ clean_text('customer_id') }} is not null
+        {{ customer_number('customer_id') }} is not null
         -- erased customers (GDPR article 17) are not kept, not even here
         and erased_customers.erased_customer_id is null
 

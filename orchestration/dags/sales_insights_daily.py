@@ -159,12 +159,12 @@ with DAG(
     erasure_purge = BashOperator(
         task_id="erasure_purge",
         bash_command=_project_command(
-            f"./scripts/dbt.sh run-operation purge_erased_landed_personal_data --vars {LOADED_DATA_VARS}"
+            f"./scripts/erase.sh --vars {LOADED_DATA_VARS}"
         ),
         retries=2,
         retry_delay=timedelta(minutes=1),
         retry_exponential_backoff=True,
-        doc_md="Redacts erased customers' personal data in the landed raw rows (D72); idempotent.",
+        doc_md="`./scripts/erase.sh`: redacts erased customers' personal data in the landed raw rows (D72, D102); idempotent.",
     )
     export_open_data = BashOperator(
         task_id="export_open_data",

@@ -32,17 +32,17 @@ parsed as (
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
         {{ dbt.concat([
-            "coalesce(" ~ pseudonymize_customer(clean_text('customer_id'), 'pseudonymization_key', 'erased_customers') ~ ", '')", "'|'",
+            "coalesce(" ~ pseudonymize_customer(customer_number('customer_id'), 'pseudonymization_key', 'erased_customers') ~ ", '')", "'|'",
             "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
         ]) }} as record_key,
 
-        {{ pseudonymize_customer(clean_text('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
+        {{ pseudonymize_customer(customer_number('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
         {{ parse_integer('fiscal_year') }} as fiscal_year,
         {{ parse_decimal('deduction_pct', 18, 6) }} as deduction_pct,
 
         case
             when erased_customers.erased_customer_id is not null then 'customer_erased'
-            when {{ clean_text('customer_id') }} is null then 'missing_customer_id'
+            when {{ customer_number('customer_id') }} is null then 'missing_customer_id'
             when {{ clean_text('fiscal_year') }} is null then 'missing_fiscal_year'
             when {{ parse_integer('fiscal_year') }} is null then 'unparsable_fiscal_year'
             when {{ clean_text('deduction_pct') }} is null then 'missing_deduction_pct'
@@ -54,7 +54,7 @@ parsed as (
     from source
     cross join pseudonymization_key
     left join erased_customers
-        on {{ clean_text('customer_id') }} = erased_customers.erased_customer_id
+        on {{ customer_number('customer_id') }} = erased_customers.erased_customer_id
 
 ),
 

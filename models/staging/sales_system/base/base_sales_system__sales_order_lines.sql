@@ -39,7 +39,7 @@ parsed as (
         -- ids
         {{ clean_text('order_id') }} as order_id,
         {{ parse_integer('order_line_number') }} as order_line_number,
-        {{ pseudonymize_customer(clean_text('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
+        {{ pseudonymize_customer(customer_number('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('carrier_id') }} as carrier_id,
         {{ clean_text('store_id') }} as store_id,
@@ -82,7 +82,7 @@ parsed as (
             when {{ parse_integer('order_line_number') }} is null then 'unparsable_order_line_number'
             when {{ clean_text('order_date') }} is null then 'missing_order_date'
             when {{ parse_date('order_date') }} is null then 'unparsable_order_date'
-            when {{ clean_text('customer_id') }} is null then 'missing_customer_id'
+            when {{ customer_number('customer_id') }} is null then 'missing_customer_id'
             when {{ clean_text('customer_name') }} is null then 'missing_customer_name'
             when {{ clean_text('country') }} is null then 'missing_country'
             when {{ clean_text('product_id') }} is null then 'missing_product_id'
@@ -107,7 +107,7 @@ parsed as (
     from source
     cross join pseudonymization_key
     left join erased_customers
-        on {{ clean_text('customer_id') }} = erased_customers.erased_customer_id
+        on {{ customer_number('customer_id') }} = erased_customers.erased_customer_id
 
 ),
 
