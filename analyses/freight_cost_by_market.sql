@@ -1,9 +1,10 @@
 {#- Freight and other costs by market: per fiscal year × ship-to country, freight and
     other costs as a share of net sales, from sales_profit_and_loss.
-    Freight is null for a cell when the country has no freight rate for the year or a
-    customer in the cell has no deduction rate (freight is charged on net sales), so
-    the rates are measured on the complete cells and freight_coverage_pct says what
-    share of gross sales they cover; order_lines_missing_freight_rate points to the
+    A line has a freight cost when its country has a freight rate for the year and its
+    customer a deduction rate (freight is charged on net sales). The P&L's amounts are
+    additive (D117), so the rates are measured on exactly the lines that have a freight
+    cost, and freight_coverage_pct says what share of gross sales those lines are (line
+    grain, not complete cells); order_lines_missing_freight_rate points to the
     country-years whose freight rate is missing from the finance export. -#}
 with profit_and_loss as (
 
@@ -17,13 +18,10 @@ markets as (
         fiscal_year,
         country,
         sum(gross_sales_amount) as gross_sales_amount,
-        sum(case when freight_cost_amount is not null then gross_sales_amount end)
-            as covered_gross_sales_amount,
-        sum(case when freight_cost_amount is not null then net_sales_amount end)
-            as covered_net_sales_amount,
+        sum(gross_sales_amount_with_freight_cost) as covered_gross_sales_amount,
+        sum(net_sales_amount_with_freight_cost) as covered_net_sales_amount,
         sum(freight_cost_amount) as covered_freight_cost_amount,
-        sum(case when freight_cost_amount is not null then other_cost_amount end)
-            as covered_other_cost_amount,
+        sum(other_cost_amount) as covered_other_cost_amount,
         sum(order_lines) as order_lines,
         sum(order_lines_missing_freight_rate) as order_lines_missing_freight_rate
     from profit_and_loss

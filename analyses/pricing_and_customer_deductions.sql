@@ -2,9 +2,9 @@
     on-invoice discount to the invoiced revenue, and on to net sales after the
     post-invoice deductions (rebates) granted to customers.
     Discount depth comes from sales_performance_monthly. Deductions come from
-    sales_profit_and_loss, where a cell's deductions are null when any of its customers
-    has no deduction rate; the rate is therefore measured on the cells that are
-    complete, and deduction_coverage_pct says what share of revenue that is. -#}
+    sales_profit_and_loss, whose deductions are summed over the lines with a deduction
+    rate (D117): the rate is measured on exactly those lines, and
+    deduction_coverage_pct says what share of revenue they are (line grain). -#}
 with monthly_cells as (
 
     select * from {{ ref('sales_performance_monthly') }}
@@ -40,8 +40,7 @@ deductions as (
         fiscal_year,
         channel,
         sum(gross_sales_amount) as gross_sales_amount,
-        sum(case when post_invoice_deduction_amount is not null then gross_sales_amount end)
-            as covered_gross_sales_amount,
+        sum(gross_sales_amount_with_deduction_rate) as covered_gross_sales_amount,
         sum(post_invoice_deduction_amount) as covered_post_invoice_deduction_amount,
         sum(order_lines_missing_deduction_rate) as order_lines_missing_deduction_rate
     from profit_and_loss

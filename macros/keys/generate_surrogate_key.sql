@@ -30,3 +30,9 @@
 {% macro erased_member_key() -%}
     '-2'
 {%- endmacro %}
+
+{#- The member for a reference that does not apply, as opposed to one that is missing
+    or not known: the store of an online order (dim_location, D118). -#}
+{% macro not_applicable_member_key() -%}
+    '-3'
+{%- endmacro %}

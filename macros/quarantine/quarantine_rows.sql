@@ -64,6 +64,8 @@
     The body of a quarantine model: the rows of `base_model` that cannot be used, one row
     per landed row, with the source, the reason and enough to find the landed row again.
     Personal data never enters a quarantine model; the fingerprint identifies the row.
+    The tables with a `currency` (order lines, stock positions) add `quarantine_detail`,
+    which names the currency of a row set aside as unsupported_currency (D119).
 #}
 {% macro quarantine_rows(base_model, source_name, table_name) -%}
 with base as (
@@ -78,7 +80,15 @@ quarantined as (
         row_fingerprint,
         fingerprint_occurrence,
         quarantine_reason,
-        record_key
+        record_key{% if table_name in ('sales_order_lines', 'inventory_snapshots') %},
+        case
+            when quarantine_reason = 'unsupported_currency'
+                then {{ dbt.concat([
+                    "'currency '", 'currency',
+                    "' is not the reporting currency " ~ var('reporting_currency') ~ "'",
+                ]) }}
+        end as quarantine_detail
+        {%- endif %}
     from base
     where quarantine_reason is not null
 
@@ -91,6 +101,9 @@ final as (
         '{{ source_name }}' as source_name,
         '{{ table_name }}' as source_table,
         quarantine_reason,
+        {% if table_name in ('sales_order_lines', 'inventory_snapshots') -%}
+        quarantine_detail,
+        {% endif -%}
         record_key,
         row_fingerprint
     from quarantined

@@ -19,7 +19,7 @@ staged_totals as (
         environment,
         count(*) as positions,
         sum(quantity_on_hand) as units_on_hand,
-        sum(cast(round(quantity_on_hand * unit_cost, 2) as decimal(18, 2))) as stock_value
+        sum(cast(quantity_on_hand * unit_cost as decimal(18, 4))) as stock_value
     from staged_positions
     group by environment
 

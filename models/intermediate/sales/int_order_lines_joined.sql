@@ -1,4 +1,8 @@
-{#- Order lines with their order's header attributes: the grain of fct_sales. -#}
+{#- Order lines with their order's header attributes: the grain of fct_sales. The
+    customer, the store and the ship-to area are the line's own (the contract puts them
+    on the line; D115): where the lines of one order disagree, no line's revenue moves
+    to another line's customer or place (int_order_header_conflicts_listed lists such
+    orders). The dates, ship mode, carrier, channel and platform are the order's. -#}
 {{ config(indexes=engine_indexes([
     {'columns': ['order_id', 'order_line_number']},
 ])) }}
@@ -23,10 +27,10 @@ joined as (
         order_lines.order_id,
         order_lines.order_line_number,
         order_lines.product_id,
-        orders.customer_pseudonym,
-        orders.store_id,
+        order_lines.customer_pseudonym,
+        order_lines.store_id,
         orders.carrier_id,
-        orders.ship_to_area_id,
+        order_lines.ship_to_area_id,
 
         -- strings
         orders.ship_mode,

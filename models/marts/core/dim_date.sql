@@ -1,19 +1,32 @@
 {#- The calendar and the fiscal calendar, one row per day, plus the unknown member
     that facts point to when a date is missing (e.g. an order not shipped yet). -#}
-with days as (
+{#- The span comes from the data (int_calendar_range_derived, D114): whole fiscal
+    years around every landed order, ship and snapshot date, and at least the
+    calendar_start_date .. calendar_end_date variables. Up to 100 years of days. -#}
+with calendar_range as (
 
-    {{ date_spine(
-        'day',
-        "cast('" ~ var('calendar_start_date') ~ "' as date)",
-        dbt.dateadd('day', 1, "cast('" ~ var('calendar_end_date') ~ "' as date)"),
-    ) }}
+    select * from {{ ref('int_calendar_range_derived') }}
+
+),
+
+day_numbers as (
+
+    {{ generate_series(36525) }}
 
 ),
 
 calendar as (
 
-    select cast(date_day as date) as date_day
-    from days
+    select
+        cast(
+            {{ dbt.dateadd('day', 'day_numbers.generated_number - 1', 'calendar_range.calendar_start_date') }}
+            as date
+        ) as date_day
+    from day_numbers
+    cross join calendar_range
+    where
+        day_numbers.generated_number - 1
+        <= {{ dbt.datediff('calendar_range.calendar_start_date', 'calendar_range.calendar_end_date', 'day') }}
 
 ),
 

@@ -7,16 +7,17 @@
     the areas orders ship to (country, region, state or province, city), taken from the
     order export. Facts point to a site and to a ship-to area separately. Sites that
     orders or stock positions mention before the location master knows them are
-    inferred members (type 'unknown'), so they keep their identity. -#}
+    inferred members (type 'unknown'), so they keep their identity. Besides the unknown
+    member (-1), a not-applicable member (-3) is the store of an online order (D118). -#}
 with sites as (
 
     select * from {{ ref('stg_sales_system__locations') }}
 
 ),
 
-orders as (
+order_lines as (
 
-    select * from {{ ref('stg_sales_system__orders') }}
+    select * from {{ ref('stg_sales_system__order_lines') }}
 
 ),
 
@@ -52,7 +53,7 @@ site_members as (
 
 mentioned_site_ids as (
 
-    select store_id as location_id from orders
+    select store_id as location_id from order_lines
     where store_id is not null
     union
     select warehouse_id as location_id from inventory_positions
@@ -113,6 +114,24 @@ unknown_member as (
 
 ),
 
+-- the store of an online order: not applicable, which is not unknown (D118)
+not_applicable_member as (
+
+    select
+        {{ not_applicable_member_key() }} as location_key,
+        'not_applicable' as location_id,
+        'Not applicable (online order)' as location_name,
+        'not_applicable' as location_type,
+        'Not applicable' as city,
+        'Not applicable' as state_province,
+        'Not applicable' as region,
+        'Not applicable' as country,
+        cast(null as date) as opened_on,
+        false as is_inferred_member,
+        false as is_unknown_member
+
+),
+
 final as (
 
     select * from site_members
@@ -122,6 +141,8 @@ final as (
     select * from area_members
     union all
     select * from unknown_member
+    union all
+    select * from not_applicable_member
 
 )
 

@@ -179,7 +179,7 @@ final as (
         quantity_on_hand - quantity_reserved as quantity_available,
         reorder_point,
         cast(unit_cost as decimal(18, 4)) as unit_cost,
-        cast(round(quantity_on_hand * unit_cost, 2) as decimal(18, 2)) as stock_value
+        cast(quantity_on_hand * unit_cost as decimal(18, 4)) as stock_value
     from joined
 
 )

@@ -58,7 +58,9 @@ carriers as (
 locations as (
 
     select * from {{ ref('dim_location') }}
-    where not is_unknown_member
+    where
+        not is_unknown_member
+        and location_key <> {{ not_applicable_member_key() }}
 
 ),
 
@@ -129,7 +131,7 @@ stale_lines as (
         or not (
             (built_lines.standard_cost_amount is null and product_versions.unit_standard_cost is null)
             or built_lines.standard_cost_amount
-            = cast(round(built_lines.quantity * product_versions.unit_standard_cost, 2) as decimal(18, 2))
+            = cast(built_lines.quantity * product_versions.unit_standard_cost as decimal(18, 4))
         )
 
 ),
@@ -187,6 +189,7 @@ joined as (
         order_lines_at_time.ship_mode,
         order_lines_at_time.channel,
         order_lines_at_time.platform,
+        order_lines_at_time.store_id,
         order_lines_at_time.currency,
         order_lines_at_time.quantity,
         order_lines_at_time.unit_price,
@@ -241,7 +244,13 @@ final as (
         coalesce(customer_key, {{ unknown_member_key() }}) as customer_key,
         coalesce(supplier_key, {{ unknown_member_key() }}) as supplier_key,
         coalesce(carrier_key, {{ unknown_member_key() }}) as carrier_key,
-        coalesce(store_location_key, {{ unknown_member_key() }}) as store_location_key,
+        -- no store on an online order: not applicable, not unknown (D118); a Brick &
+        -- Mortar line without a store is unknown
+        case
+            when store_location_key is not null then store_location_key
+            when store_id is null and platform <> 'Brick & Mortar' then {{ not_applicable_member_key() }}
+            else {{ unknown_member_key() }}
+        end as store_location_key,
         coalesce(ship_to_location_key, {{ unknown_member_key() }}) as ship_to_location_key,
 
         -- attributes of the order
@@ -265,11 +274,11 @@ final as (
         quantity,
         cast(unit_price as decimal(18, 4)) as unit_list_price,
         cast(discount as decimal(9, 4)) as discount_rate,
-        cast(round(quantity * unit_price, 2) as decimal(18, 2)) as list_price_amount,
-        cast(round(quantity * unit_price, 2) - sales_amount as decimal(18, 2)) as discount_amount,
-        cast(sales_amount as decimal(18, 2)) as sales_amount,
-        cast(profit_amount as decimal(18, 2)) as profit_amount,
-        cast(round(quantity * unit_standard_cost, 2) as decimal(18, 2)) as standard_cost_amount,
+        cast(quantity * unit_price as decimal(18, 4)) as list_price_amount,
+        cast(quantity * unit_price - sales_amount as decimal(18, 4)) as discount_amount,
+        cast(sales_amount as decimal(18, 4)) as sales_amount,
+        cast(profit_amount as decimal(18, 4)) as profit_amount,
+        cast(quantity * unit_standard_cost as decimal(18, 4)) as standard_cost_amount,
 
         -- the line's last change in the source system
         updated_at

@@ -103,7 +103,7 @@ final as (
             as availability_pct,
         cast(units_on_hand as {{ dbt.type_bigint() }}) as units_on_hand,
         cast(units_available as {{ dbt.type_bigint() }}) as units_available,
-        cast(stock_value as decimal(18, 2)) as stock_value,
+        cast(stock_value as decimal(18, 4)) as stock_value,
         cast({{ divide_decimals('units_on_hand * 1.0', 'total_units_on_hand', 4) }} as decimal(18, 4))
             as share_of_units_on_hand_pct,
         cast({{ divide_decimals('stock_value * 1.0', 'total_stock_value', 4) }} as decimal(18, 4))

@@ -145,7 +145,7 @@ final as (
         ) as unit_cost_deviation_pct,
         production_stock_value,
         test_stock_value,
-        cast(stock_value_variance as decimal(18, 2)) as stock_value_variance
+        cast(stock_value_variance as decimal(18, 4)) as stock_value_variance
     from variances
 
 )

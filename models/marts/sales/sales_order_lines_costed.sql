@@ -30,7 +30,7 @@ final as (
 
         -- measures
         quantity,
-        cast(sales_amount as decimal(18, 2)) as sales_amount,
+        cast(sales_amount as decimal(18, 4)) as sales_amount,
         cast(post_invoice_deduction_amount as decimal(28, 8)) as post_invoice_deduction_amount,
         cast(net_sales_amount as decimal(28, 8)) as net_sales_amount,
         cast(freight_cost_amount as decimal(28, 8)) as freight_cost_amount,

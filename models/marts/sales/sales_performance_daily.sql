@@ -102,10 +102,10 @@ final as (
         cast(order_lines as {{ dbt.type_bigint() }}) as order_lines,
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast(round(list_price_amount, 2) as decimal(18, 2)) as list_price_amount,
-        cast(round(discount_amount, 2) as decimal(18, 2)) as discount_amount,
-        cast(round(sales_amount, 2) as decimal(18, 2)) as sales_amount,
-        cast(round(profit_amount, 2) as decimal(18, 2)) as profit_amount,
+        cast(list_price_amount as decimal(18, 4)) as list_price_amount,
+        cast(discount_amount as decimal(18, 4)) as discount_amount,
+        cast(sales_amount as decimal(18, 4)) as sales_amount,
+        cast(profit_amount as decimal(18, 4)) as profit_amount,
         cast({{ divide_decimals('discount_amount', 'list_price_amount', 4) }} as decimal(18, 4))
             as average_discount_pct
     from daily

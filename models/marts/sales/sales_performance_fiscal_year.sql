@@ -78,11 +78,11 @@ final as (
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
+        cast(revenue as decimal(18, 4)) as revenue,
         cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value,
 
         -- year over year
-        cast(round(prior_fiscal_year_revenue, 2) as decimal(18, 2)) as prior_fiscal_year_revenue,
+        cast(prior_fiscal_year_revenue as decimal(18, 4)) as prior_fiscal_year_revenue,
         cast(
             {{ divide_decimals('revenue - prior_fiscal_year_revenue', 'prior_fiscal_year_revenue', 4) }}
             as decimal(18, 4)

@@ -121,15 +121,15 @@ final as (
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
-        cast(round(list_price_amount, 2) as decimal(18, 2)) as list_price_amount,
-        cast(round(discount_amount, 2) as decimal(18, 2)) as discount_amount,
+        cast(revenue as decimal(18, 4)) as revenue,
+        cast(list_price_amount as decimal(18, 4)) as list_price_amount,
+        cast(discount_amount as decimal(18, 4)) as discount_amount,
         cast({{ divide_decimals('discount_amount', 'list_price_amount', 4) }} as decimal(18, 4))
             as average_discount_pct,
         cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value,
 
         -- year over year
-        cast(round(prior_year_revenue, 2) as decimal(18, 2)) as prior_year_revenue,
+        cast(prior_year_revenue as decimal(18, 4)) as prior_year_revenue,
         cast({{ divide_decimals('revenue - prior_year_revenue', 'prior_year_revenue', 4) }} as decimal(18, 4))
             as revenue_yoy_growth_pct
     from year_over_year

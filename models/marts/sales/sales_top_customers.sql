@@ -106,7 +106,7 @@ final as (
         -- measures
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
+        cast(revenue as decimal(18, 4)) as revenue,
         cast({{ divide_by_count('revenue', 'orders') }} as decimal(18, 2)) as average_order_value
     from ranked
 

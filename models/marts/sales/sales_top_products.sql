@@ -114,7 +114,7 @@ final as (
         -- measures
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
+        cast(revenue as decimal(18, 4)) as revenue,
         cast(round(share_of_revenue, 4) as decimal(18, 4)) as share_of_revenue_pct
     from ranked
 

@@ -93,7 +93,7 @@ final as (
         cast(positions as {{ dbt.type_bigint() }}) as positions,
         cast(stock_out_positions as {{ dbt.type_bigint() }}) as stock_out_positions,
         cast(units_available as {{ dbt.type_bigint() }}) as units_available,
-        cast(stock_value as decimal(18, 2)) as stock_value
+        cast(stock_value as decimal(18, 4)) as stock_value
     from contributions
 
 )

@@ -82,7 +82,7 @@ final as (
         customer_identity,
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast(revenue as decimal(18, 2)) as revenue
+        cast(revenue as decimal(18, 4)) as revenue
     from contributions
 
 )

@@ -55,7 +55,7 @@ final as (
         customer_identity,
         cast(count(distinct order_id) as {{ dbt.type_bigint() }}) as orders,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
-        cast(sum(sales_amount) as decimal(18, 2)) as revenue
+        cast(sum(sales_amount) as decimal(18, 4)) as revenue
     from order_lines
     group by
         fiscal_year,

@@ -13,6 +13,11 @@ renamed as (
         order_id,
         order_line_number,
         product_id,
+        -- the contract puts the customer and the ship-to address on each line: a line
+        -- keeps its own, even where the lines of one order disagree (D115)
+        customer_pseudonym,
+        store_id,
+        {{ generate_surrogate_key(['country', 'region', 'state_province', 'city']) }} as ship_to_area_id,
 
         -- strings: the product as it was described on the order
         product_name as ordered_product_name,
