@@ -36,3 +36,25 @@ def test_sql_passes_sqlfluff(tmp_path):
     )
     assert result.returncode == 0, result.stdout[-6000:]
     assert "All Finished" in result.stdout
+
+
+def test_incremental_models_pass_sqlfluff_on_a_built_warehouse(warehouse, tmp_path):
+    """Against a built warehouse `is_incremental()` is true and renders the other branch:
+    it must follow the style too (it used to fail with hundreds of indentation findings
+    once the tables existed, which linting an empty warehouse hid)."""
+    import shutil
+
+    assert warehouse.build_result.returncode == 0, warehouse.build_result.stdout[-3000:]
+    incremental = sorted(str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "models").rglob("*.sql")
+                         if "is_incremental()" in path.read_text())
+    assert len(incremental) >= 3, incremental
+    built = tmp_path / "built.duckdb"
+    shutil.copy(warehouse.path, built)
+    env = dict(os.environ, DBT_DUCKDB_PATH=str(built), DBT_PROFILES_DIR=str(PROJECT_ROOT),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    result = subprocess.run(
+        [str(VENV_BIN / "sqlfluff"), "lint", *incremental], cwd=PROJECT_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert "All Finished" in result.stdout

@@ -77,112 +77,112 @@ freight_costs as (
 
 {% if is_incremental() %}
 
-built_lines as (
+    built_lines as (
 
-    select * from {{ this }}
+        select * from {{ this }}
 
-),
+    ),
 
-lines_fct_sales_changed as (
+    lines_fct_sales_changed as (
 
-    -- new, corrected or re-keyed lines: both their month now and the month built
-    select
-        all_sales.order_month_start_date,
-        built_lines.month_start_date as built_month_start_date
-    from all_sales
-    left join built_lines
-        on all_sales.order_line_key = built_lines.order_line_key
-    where
-        built_lines.order_line_key is null
-        or not (
-            {{ null_safe_equal('all_sales.order_id', 'built_lines.order_id') }}
-            and {{ null_safe_equal('all_sales.order_date_key', 'built_lines.order_date_key') }}
-            and {{ null_safe_equal('all_sales.product_key', 'built_lines.product_key') }}
-            and {{ null_safe_equal('all_sales.customer_key', 'built_lines.customer_key') }}
-            and {{ null_safe_equal('all_sales.ship_to_location_key', 'built_lines.ship_to_location_key') }}
-            and {{ null_safe_equal('all_sales.order_date', 'built_lines.order_date') }}
-            and {{ null_safe_equal('all_sales.channel', 'built_lines.channel') }}
-            and {{ null_safe_equal('all_sales.platform', 'built_lines.platform') }}
-            and {{ null_safe_equal('all_sales.quantity', 'built_lines.quantity') }}
-            and {{ null_safe_equal('all_sales.list_price_amount', 'built_lines.list_price_amount') }}
-            and {{ null_safe_equal('all_sales.discount_amount', 'built_lines.discount_amount') }}
-            and {{ null_safe_equal('all_sales.sales_amount', 'built_lines.sales_amount') }}
-            and {{ null_safe_equal('all_sales.profit_amount', 'built_lines.profit_amount') }}
+        -- new, corrected or re-keyed lines: both their month now and the month built
+        select
+            all_sales.order_month_start_date,
+            built_lines.month_start_date as built_month_start_date
+        from all_sales
+        left join built_lines
+            on all_sales.order_line_key = built_lines.order_line_key
+        where
+            built_lines.order_line_key is null
+            or not (
+                {{ null_safe_equal('all_sales.order_id', 'built_lines.order_id') }}
+                and {{ null_safe_equal('all_sales.order_date_key', 'built_lines.order_date_key') }}
+                and {{ null_safe_equal('all_sales.product_key', 'built_lines.product_key') }}
+                and {{ null_safe_equal('all_sales.customer_key', 'built_lines.customer_key') }}
+                and {{ null_safe_equal('all_sales.ship_to_location_key', 'built_lines.ship_to_location_key') }}
+                and {{ null_safe_equal('all_sales.order_date', 'built_lines.order_date') }}
+                and {{ null_safe_equal('all_sales.channel', 'built_lines.channel') }}
+                and {{ null_safe_equal('all_sales.platform', 'built_lines.platform') }}
+                and {{ null_safe_equal('all_sales.quantity', 'built_lines.quantity') }}
+                and {{ null_safe_equal('all_sales.list_price_amount', 'built_lines.list_price_amount') }}
+                and {{ null_safe_equal('all_sales.discount_amount', 'built_lines.discount_amount') }}
+                and {{ null_safe_equal('all_sales.sales_amount', 'built_lines.sales_amount') }}
+                and {{ null_safe_equal('all_sales.profit_amount', 'built_lines.profit_amount') }}
+            )
+
+    ),
+
+    lines_fct_sales_dropped as (
+
+        select built_lines.month_start_date
+        from built_lines
+        left join all_sales
+            on built_lines.order_line_key = all_sales.order_line_key
+        where all_sales.order_line_key is null
+
+    ),
+
+    lines_described_differently as (
+
+        -- the same keys, but a dimension attribute, fiscal period or reference rate that
+        -- is no longer what the line was built with
+        select built_lines.month_start_date
+        from built_lines
+        left join dates
+            on built_lines.order_date_key = dates.date_key
+        left join products
+            on built_lines.product_key = products.product_key
+        left join customers
+            on built_lines.customer_key = customers.customer_key
+        left join locations as ship_to_areas
+            on built_lines.ship_to_location_key = ship_to_areas.location_key
+        left join post_invoice_deductions
+            on built_lines.customer_pseudonym = post_invoice_deductions.customer_pseudonym
+            and built_lines.fiscal_year = post_invoice_deductions.fiscal_year
+        left join freight_costs
+            on built_lines.country = freight_costs.country
+            and built_lines.fiscal_year = freight_costs.fiscal_year
+        left join manufacturing_costs
+            on built_lines.product_id = manufacturing_costs.product_id
+            and built_lines.fiscal_year = manufacturing_costs.fiscal_year
+        where not (
+            {{ null_safe_equal('built_lines.month_start_date', 'dates.month_start_date') }}
+            and {{ null_safe_equal('built_lines.fiscal_year', 'dates.fiscal_year') }}
+            and {{ null_safe_equal('built_lines.fiscal_quarter', 'dates.fiscal_quarter') }}
+            and {{ null_safe_equal('built_lines.product_id', 'products.product_id') }}
+            and {{ null_safe_equal('built_lines.product_name', 'products.product_name') }}
+            and {{ null_safe_equal('built_lines.category', 'products.category') }}
+            and {{ null_safe_equal('built_lines.sub_category', 'products.sub_category') }}
+            and {{ null_safe_equal('built_lines.customer_pseudonym', 'customers.customer_pseudonym') }}
+            and {{ null_safe_equal('built_lines.customer_segment', 'customers.customer_segment') }}
+            and {{ null_safe_equal('built_lines.customer_country', 'customers.country') }}
+            and {{ null_safe_equal('built_lines.country', 'ship_to_areas.country') }}
+            and {{ null_safe_equal('built_lines.region', 'ship_to_areas.region') }}
+            and {{ null_safe_equal('built_lines.state_province', 'ship_to_areas.state_province') }}
+            and {{ null_safe_equal('built_lines.city', 'ship_to_areas.city') }}
+            and built_lines.has_deduction_rate = (post_invoice_deductions.post_invoice_deduction_id is not null)
+            and built_lines.has_freight_rate = (freight_costs.freight_cost_id is not null)
+            and built_lines.has_manufacturing_cost = (manufacturing_costs.manufacturing_cost_id is not null)
+            and {{ null_safe_equal('built_lines.deduction_pct', 'post_invoice_deductions.deduction_pct') }}
+            and {{ null_safe_equal('built_lines.freight_pct', 'freight_costs.freight_pct') }}
+            and {{ null_safe_equal('built_lines.other_cost_pct', 'freight_costs.other_cost_pct') }}
+            and {{ null_safe_equal('built_lines.unit_manufacturing_cost', 'manufacturing_costs.unit_manufacturing_cost') }}
         )
 
-),
+    ),
 
-lines_fct_sales_dropped as (
+    rebuilt_months as (
 
-    select built_lines.month_start_date
-    from built_lines
-    left join all_sales
-        on built_lines.order_line_key = all_sales.order_line_key
-    where all_sales.order_line_key is null
+        select order_month_start_date as month_start_date from lines_fct_sales_changed
+        union
+        select built_month_start_date as month_start_date from lines_fct_sales_changed
+        where built_month_start_date is not null
+        union
+        select month_start_date from lines_fct_sales_dropped
+        union
+        select month_start_date from lines_described_differently
 
-),
-
-lines_described_differently as (
-
-    -- the same keys, but a dimension attribute, fiscal period or reference rate that
-    -- is no longer what the line was built with
-    select built_lines.month_start_date
-    from built_lines
-    left join dates
-        on built_lines.order_date_key = dates.date_key
-    left join products
-        on built_lines.product_key = products.product_key
-    left join customers
-        on built_lines.customer_key = customers.customer_key
-    left join locations as ship_to_areas
-        on built_lines.ship_to_location_key = ship_to_areas.location_key
-    left join post_invoice_deductions
-        on built_lines.customer_pseudonym = post_invoice_deductions.customer_pseudonym
-        and built_lines.fiscal_year = post_invoice_deductions.fiscal_year
-    left join freight_costs
-        on built_lines.country = freight_costs.country
-        and built_lines.fiscal_year = freight_costs.fiscal_year
-    left join manufacturing_costs
-        on built_lines.product_id = manufacturing_costs.product_id
-        and built_lines.fiscal_year = manufacturing_costs.fiscal_year
-    where not (
-        {{ null_safe_equal('built_lines.month_start_date', 'dates.month_start_date') }}
-        and {{ null_safe_equal('built_lines.fiscal_year', 'dates.fiscal_year') }}
-        and {{ null_safe_equal('built_lines.fiscal_quarter', 'dates.fiscal_quarter') }}
-        and {{ null_safe_equal('built_lines.product_id', 'products.product_id') }}
-        and {{ null_safe_equal('built_lines.product_name', 'products.product_name') }}
-        and {{ null_safe_equal('built_lines.category', 'products.category') }}
-        and {{ null_safe_equal('built_lines.sub_category', 'products.sub_category') }}
-        and {{ null_safe_equal('built_lines.customer_pseudonym', 'customers.customer_pseudonym') }}
-        and {{ null_safe_equal('built_lines.customer_segment', 'customers.customer_segment') }}
-        and {{ null_safe_equal('built_lines.customer_country', 'customers.country') }}
-        and {{ null_safe_equal('built_lines.country', 'ship_to_areas.country') }}
-        and {{ null_safe_equal('built_lines.region', 'ship_to_areas.region') }}
-        and {{ null_safe_equal('built_lines.state_province', 'ship_to_areas.state_province') }}
-        and {{ null_safe_equal('built_lines.city', 'ship_to_areas.city') }}
-        and built_lines.has_deduction_rate = (post_invoice_deductions.post_invoice_deduction_id is not null)
-        and built_lines.has_freight_rate = (freight_costs.freight_cost_id is not null)
-        and built_lines.has_manufacturing_cost = (manufacturing_costs.manufacturing_cost_id is not null)
-        and {{ null_safe_equal('built_lines.deduction_pct', 'post_invoice_deductions.deduction_pct') }}
-        and {{ null_safe_equal('built_lines.freight_pct', 'freight_costs.freight_pct') }}
-        and {{ null_safe_equal('built_lines.other_cost_pct', 'freight_costs.other_cost_pct') }}
-        and {{ null_safe_equal('built_lines.unit_manufacturing_cost', 'manufacturing_costs.unit_manufacturing_cost') }}
-    )
-
-),
-
-rebuilt_months as (
-
-    select order_month_start_date as month_start_date from lines_fct_sales_changed
-    union
-    select built_month_start_date as month_start_date from lines_fct_sales_changed
-    where built_month_start_date is not null
-    union
-    select month_start_date from lines_fct_sales_dropped
-    union
-    select month_start_date from lines_described_differently
-
-),
+    ),
 
 {% endif %}
 

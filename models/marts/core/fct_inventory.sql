@@ -45,65 +45,65 @@ locations as (
 
 {% if is_incremental() %}
 
-previous_build as (
+    previous_build as (
 
-    select max(snapshot_date) as max_snapshot_date
-    from {{ this }}
+        select max(snapshot_date) as max_snapshot_date
+        from {{ this }}
 
-),
+    ),
 
-changed_positions as (
+    changed_positions as (
 
-    select all_inventory_positions.snapshot_month_start_date
-    from all_inventory_positions
-    cross join previous_build
-    where
-        all_inventory_positions.snapshot_date >= {{ minus_lookback('previous_build.max_snapshot_date') }}
-        or previous_build.max_snapshot_date is null
+        select all_inventory_positions.snapshot_month_start_date
+        from all_inventory_positions
+        cross join previous_build
+        where
+            all_inventory_positions.snapshot_date >= {{ minus_lookback('previous_build.max_snapshot_date') }}
+            or previous_build.max_snapshot_date is null
 
-),
+    ),
 
-built_positions as (
+    built_positions as (
 
-    select
-        built.snapshot_month_start_date,
-        built.product_key,
-        built.supplier_key,
-        built.warehouse_location_key,
-        cast(built.snapshot_date as {{ dbt.type_timestamp() }}) as snapshot_at
-    from {{ this }} as built
+        select
+            built.snapshot_month_start_date,
+            built.product_key,
+            built.supplier_key,
+            built.warehouse_location_key,
+            cast(built.snapshot_date as {{ dbt.type_timestamp() }}) as snapshot_at
+        from {{ this }} as built
 
-),
+    ),
 
-stale_positions as (
+    stale_positions as (
 
-    -- positions whose dimension versions are no longer those a full build would pick
-    select built_positions.snapshot_month_start_date
-    from built_positions
-    left join {{ ref('dim_product') }} as product_versions
-        on built_positions.product_key = product_versions.product_key
-    left join suppliers as supplier_versions
-        on product_versions.supplier_id = supplier_versions.supplier_id
-        and built_positions.snapshot_at >= supplier_versions.valid_from
-        and built_positions.snapshot_at < supplier_versions.valid_to
-    left join {{ ref('dim_location') }} as location_versions
-        on built_positions.warehouse_location_key = location_versions.location_key
-    where
-        product_versions.product_key is null
-        or location_versions.location_key is null
-        or built_positions.snapshot_at < product_versions.valid_from
-        or built_positions.snapshot_at >= product_versions.valid_to
-        or built_positions.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
+        -- positions whose dimension versions are no longer those a full build would pick
+        select built_positions.snapshot_month_start_date
+        from built_positions
+        left join {{ ref('dim_product') }} as product_versions
+            on built_positions.product_key = product_versions.product_key
+        left join suppliers as supplier_versions
+            on product_versions.supplier_id = supplier_versions.supplier_id
+            and built_positions.snapshot_at >= supplier_versions.valid_from
+            and built_positions.snapshot_at < supplier_versions.valid_to
+        left join {{ ref('dim_location') }} as location_versions
+            on built_positions.warehouse_location_key = location_versions.location_key
+        where
+            product_versions.product_key is null
+            or location_versions.location_key is null
+            or built_positions.snapshot_at < product_versions.valid_from
+            or built_positions.snapshot_at >= product_versions.valid_to
+            or built_positions.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
 
-),
+    ),
 
-rebuilt_months as (
+    rebuilt_months as (
 
-    select snapshot_month_start_date from changed_positions
-    union
-    select snapshot_month_start_date from stale_positions
+        select snapshot_month_start_date from changed_positions
+        union
+        select snapshot_month_start_date from stale_positions
 
-),
+    ),
 
 {% endif %}
 

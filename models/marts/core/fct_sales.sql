@@ -66,97 +66,97 @@ locations as (
 
 {% if is_incremental() %}
 
-previous_build as (
+    previous_build as (
 
-    select
-        max(updated_at) as max_updated_at,
-        max(order_date) as max_order_date
-    from {{ this }}
+        select
+            max(updated_at) as max_updated_at,
+            max(order_date) as max_order_date
+        from {{ this }}
 
-),
+    ),
 
-changed_lines as (
+    changed_lines as (
 
-    -- new lines and late corrections, with the look-back window for late landings
-    select
-        all_order_lines.order_id,
-        all_order_lines.order_month_start_date
-    from all_order_lines
-    cross join previous_build
-    where
-        all_order_lines.updated_at >= {{ minus_lookback('previous_build.max_updated_at') }}
-        or all_order_lines.order_date >= {{ minus_lookback('previous_build.max_order_date') }}
-        or previous_build.max_order_date is null
+        -- new lines and late corrections, with the look-back window for late landings
+        select
+            all_order_lines.order_id,
+            all_order_lines.order_month_start_date
+        from all_order_lines
+        cross join previous_build
+        where
+            all_order_lines.updated_at >= {{ minus_lookback('previous_build.max_updated_at') }}
+            or all_order_lines.order_date >= {{ minus_lookback('previous_build.max_order_date') }}
+            or previous_build.max_order_date is null
 
-),
+    ),
 
-built_lines as (
+    built_lines as (
 
-    select
-        built.order_id,
-        built.order_line_number,
-        built.order_month_start_date,
-        built.order_date,
-        built.quantity,
-        built.product_key,
-        built.customer_key,
-        built.supplier_key,
-        built.standard_cost_amount,
-        cast(built.order_date as {{ dbt.type_timestamp() }}) as ordered_at
-    from {{ this }} as built
+        select
+            built.order_id,
+            built.order_line_number,
+            built.order_month_start_date,
+            built.order_date,
+            built.quantity,
+            built.product_key,
+            built.customer_key,
+            built.supplier_key,
+            built.standard_cost_amount,
+            cast(built.order_date as {{ dbt.type_timestamp() }}) as ordered_at
+        from {{ this }} as built
 
-),
+    ),
 
-stale_lines as (
+    stale_lines as (
 
-    -- lines whose dimension versions are no longer those a full build would pick
-    select built_lines.order_month_start_date
-    from built_lines
-    left join {{ ref('dim_product') }} as product_versions
-        on built_lines.product_key = product_versions.product_key
-    left join {{ ref('dim_customer') }} as customer_versions
-        on built_lines.customer_key = customer_versions.customer_key
-    left join suppliers as supplier_versions
-        on product_versions.supplier_id = supplier_versions.supplier_id
-        and built_lines.ordered_at >= supplier_versions.valid_from
-        and built_lines.ordered_at < supplier_versions.valid_to
-    where
-        product_versions.product_key is null
-        or customer_versions.customer_key is null
-        or built_lines.ordered_at < product_versions.valid_from
-        or built_lines.ordered_at >= product_versions.valid_to
-        or built_lines.ordered_at < customer_versions.valid_from
-        or built_lines.ordered_at >= customer_versions.valid_to
-        or built_lines.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
-        or not (
-            (built_lines.standard_cost_amount is null and product_versions.unit_standard_cost is null)
-            or built_lines.standard_cost_amount
-            = cast(built_lines.quantity * product_versions.unit_standard_cost as decimal(18, 4))
-        )
+        -- lines whose dimension versions are no longer those a full build would pick
+        select built_lines.order_month_start_date
+        from built_lines
+        left join {{ ref('dim_product') }} as product_versions
+            on built_lines.product_key = product_versions.product_key
+        left join {{ ref('dim_customer') }} as customer_versions
+            on built_lines.customer_key = customer_versions.customer_key
+        left join suppliers as supplier_versions
+            on product_versions.supplier_id = supplier_versions.supplier_id
+            and built_lines.ordered_at >= supplier_versions.valid_from
+            and built_lines.ordered_at < supplier_versions.valid_to
+        where
+            product_versions.product_key is null
+            or customer_versions.customer_key is null
+            or built_lines.ordered_at < product_versions.valid_from
+            or built_lines.ordered_at >= product_versions.valid_to
+            or built_lines.ordered_at < customer_versions.valid_from
+            or built_lines.ordered_at >= customer_versions.valid_to
+            or built_lines.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
+            or not (
+                (built_lines.standard_cost_amount is null and product_versions.unit_standard_cost is null)
+                or built_lines.standard_cost_amount
+                = cast(built_lines.quantity * product_versions.unit_standard_cost as decimal(18, 4))
+            )
 
-),
+    ),
 
-rebuilt_months as (
+    rebuilt_months as (
 
-    select order_month_start_date from changed_lines
-    union
-    -- a corrected order date moves the order's lines out of the month they were built in
-    select built_lines.order_month_start_date
-    from built_lines
-    inner join changed_lines
-        on built_lines.order_id = changed_lines.order_id
-    union
-    select order_month_start_date from stale_lines
-    union
-    -- a built line that is no longer landed: deleted in the source system (D64)
-    select built_lines.order_month_start_date
-    from built_lines
-    left join all_order_lines
-        on built_lines.order_id = all_order_lines.order_id
-        and built_lines.order_line_number = all_order_lines.order_line_number
-    where all_order_lines.order_id is null
+        select order_month_start_date from changed_lines
+        union
+        -- a corrected order date moves the order's lines out of the month they were built in
+        select built_lines.order_month_start_date
+        from built_lines
+        inner join changed_lines
+            on built_lines.order_id = changed_lines.order_id
+        union
+        select order_month_start_date from stale_lines
+        union
+        -- a built line that is no longer landed: deleted in the source system (D64)
+        select built_lines.order_month_start_date
+        from built_lines
+        left join all_order_lines
+            on built_lines.order_id = all_order_lines.order_id
+            and built_lines.order_line_number = all_order_lines.order_line_number
+        where all_order_lines.order_id is null
 
-),
+    ),
 
 {% endif %}
 
