@@ -6,7 +6,8 @@ order, without dbt, and print the seconds spent (JSON on the last line).
 The connection is configured from the same environment variables as the dbt profile,
 and gets the pseudonymization key the same way dbt's does (outside the SQL): DuckDB a
 variable, PostgreSQL PGOPTIONS, MySQL the statement of dbt-mysql's connection hook, Spark
-the session's configuration. Spark runs in this process, as dbt-spark's session mode does.
+the environment its JVM inherits from this process (as dbt-spark's session mode does),
+with the profile's development default as the Spark conf.
 """
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def connect(engine: str):
                  .config("spark.ui.enabled", "false")
                  .config("spark.sql.session.timeZone", "UTC")
                  .config("spark.sql.ansi.enabled", "false")  # as dbt-spark sets it
-                 .config("spark.sales_insights.pseudonymization_key", key)
+                 .config("spark.sales_insights.development_pseudonymization_key", UNSAFE_DEVELOPMENT_KEY)
                  .enableHiveSupport().getOrCreate())
         spark.sparkContext.setLogLevel("ERROR")
 

@@ -1,5 +1,6 @@
 """Personal data stays in one restricted place; customers are known by keyed pseudonyms."""
 import re
+import shutil
 
 import duckdb
 import pytest
@@ -7,6 +8,7 @@ import yaml
 
 from conftest import (DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, VENV_BIN, Warehouse, pseudonym, pseudonymization_key,
                       query, run)
+from test_engines import _unavailable
 
 PERSONAL_COLUMNS = {
     "customer_name", "customer_email", "customer_phone", "customer_birth_date",
@@ -119,17 +121,18 @@ def test_the_key_never_appears_in_what_dbt_keeps(warehouse):
                 assert key not in path.read_text(errors="ignore"), path
 
 
-def _production_build(tmp_path, key: str | None):
+def _production_build(tmp_path, key: str | None, engine: str = "duckdb"):
     """Build the sales order lines on a copy of the shipped profile whose target is 'prod'."""
     profiles = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text())
     outputs = profiles["sales_insights"]["outputs"]
-    outputs["prod"] = dict(outputs["duckdb"])
+    outputs["prod"] = dict(outputs[engine])
     profiles_dir = tmp_path / "profiles"
     profiles_dir.mkdir()
     (profiles_dir / "profiles.yml").write_text(yaml.safe_dump(profiles))
     warehouse = Warehouse(root=tmp_path)
     env = warehouse.env()
     env["DBT_PROFILES_DIR"] = str(profiles_dir)
+    env["DBT_SPARK_DIR"] = str(tmp_path / "spark")
     env.pop("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", None)
     if key is not None:
         env["SALES_INSIGHTS_PSEUDONYMIZATION_KEY"] = key
@@ -197,6 +200,24 @@ def test_a_production_build_takes_a_random_hex_key_of_32_bytes(tmp_path):
     result = _production_build(tmp_path, key=SAFE_PRODUCTION_KEY)
     assert result.returncode == 0, result.stdout[-3000:]
     assert _relations(tmp_path)
+
+
+@pytest.mark.parametrize("key, refusal", [
+    (None, "production target and SALES_INSIGHTS_PSEUDONYMIZATION_KEY is the unsafe development default"),
+    ("too-short-a-key", "shorter than 32 bytes"),
+], ids=["development_default", "short_key_from_the_environment"])
+def test_a_production_build_on_spark_judges_the_key_of_its_environment(tmp_path, key, refusal):
+    """On Spark the key is read in the JVM from the environment (D110), the development
+    default coming from the profile's Spark conf when it is unset: the guard still sees
+    both, and refuses them before any node runs."""
+    if shutil.which("java") is None:
+        _unavailable("Spark", "no java on PATH")
+    result = _production_build(tmp_path, key=key, engine="spark")
+    assert result.returncode != 0
+    assert refusal in result.stdout, result.stdout[-3000:]
+    assert "No seed, model or snapshot was run" in result.stdout, result.stdout[-3000:]
+    if key is not None:
+        assert key not in result.stdout
 
 
 def test_every_place_that_cannot_import_the_development_key_repeats_it_exactly():

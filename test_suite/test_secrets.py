@@ -20,7 +20,6 @@ from test_engines import TEST_DATABASE, _postgres_connection, _unavailable, drop
     recreate_postgres_database
 
 # 40 characters, found nowhere else, safe in every route (no space, quote or backslash)
-# (not "secret", "token" or "password": Spark redacts such a value where it substitutes it, D110)
 MARKER_KEY = "Qz7Xk2Lw9Pv4Nr6Tb8Hs1Jd3Fg5Mc0Yu-marker1"
 MYSQL_VENV = Path(os.environ.get("SALES_INSIGHTS_MYSQL_VENV", PROJECT_ROOT / ".venv-mysql"))
 POSTGRES_DATABASE = TEST_DATABASE + "_secrets"
@@ -159,9 +158,6 @@ def test_the_key_is_not_in_dbt_debug_on_spark(tmp_path):
     operator.assert_the_key_is_nowhere()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known leak (D110): Spark substitutes ${spark.sales_insights.pseudonymization_key} before it "
-    "analyses a statement, and an analysis error prints the plan, with the key as a literal"))
 def test_the_key_is_not_in_a_failed_build_on_spark(tmp_path):
     if shutil.which("java") is None:
         _unavailable("Spark", "no java on PATH")

@@ -102,14 +102,27 @@
 {%- endmacro %}
 
 
-{#- A Spark conf set by the profile, substituted by Spark's parser (never in dbt's SQL);
-    unset, the reference stays as text, which is reported. -#}
+{#- Read at run time, in the JVM, from the environment of the process Spark runs in (in
+    `session` mode dbt's own: pyspark's JVM inherits it), so the key is never a literal of
+    the statement's text or plan and no error message can print it (D110). Unset or
+    empty, the development default the profile carries as a Spark conf, as the other
+    engines fall back to it; that conf never holds the real key. java_method answers
+    String.valueOf() of the result, so an unset variable reads as the text 'null' (a key
+    'null' would be refused as too short anyway). java_method is
+    nondeterministic: Spark allows it in a projection, where pseudonymization_key_pads()
+    and the guard's verdict use it. -#}
 {% macro spark__session_pseudonymization_key() -%}
-    case
-        when left('${spark.sales_insights.pseudonymization_key}', 2) = concat('$', '{')
-            then raise_error('The pseudonymization key is not set: the spark profile must set spark.sales_insights.pseudonymization_key (see profiles.yml.example)')
-        else '${spark.sales_insights.pseudonymization_key}'
-    end
+    coalesce(
+        case
+            when java_method('java.lang.System', 'getenv', 'SALES_INSIGHTS_PSEUDONYMIZATION_KEY') not in ('', 'null')
+                then java_method('java.lang.System', 'getenv', 'SALES_INSIGHTS_PSEUDONYMIZATION_KEY')
+        end,
+        case
+            when left('${spark.sales_insights.development_pseudonymization_key}', 2) = concat('$', '{')
+                then raise_error('The pseudonymization key is not set: set SALES_INSIGHTS_PSEUDONYMIZATION_KEY in the environment of the Spark driver and executors, or the development default spark.sales_insights.development_pseudonymization_key in the profile (see profiles.yml.example)')
+            else '${spark.sales_insights.development_pseudonymization_key}'
+        end
+    )
 {%- endmacro %}
 
 {#- A user variable set by the driver's init_command on every connection dbt-mysql opens
