@@ -68,3 +68,26 @@
     {%- endfor -%}
     {{ return(statements[0]) }}
 {%- endmacro %}
+
+{#- The hooks configured with `transaction: false` (run before the begin or after the commit).
+    dbt's run_hooks() opens them with a literal `commit;`, which Spark SQL refuses
+    ("Operation not allowed: commit"); Spark has no transactions, so on Spark they simply
+    run, one statement each. -#}
+{% macro run_hooks_outside_transaction(hooks) -%}
+    {{ return(adapter.dispatch('run_hooks_outside_transaction', 'sales_insights')(hooks)) }}
+{%- endmacro %}
+
+{% macro default__run_hooks_outside_transaction(hooks) -%}
+    {{ run_hooks(hooks, inside_transaction=False) }}
+{%- endmacro %}
+
+{% macro spark__run_hooks_outside_transaction(hooks) -%}
+    {%- for hook in hooks | selectattr('transaction', 'equalto', False) -%}
+        {%- set rendered = render(hook.get('sql')) | trim -%}
+        {%- if (rendered | length) > 0 -%}
+            {%- call statement(auto_begin=False) -%}
+                {{ rendered }}
+            {%- endcall -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}

@@ -133,7 +133,7 @@
 
   {%- do store_result('agate_table', response='OK', agate_table=agate_table) -%}
 
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+  {{ run_hooks_outside_transaction(pre_hooks) }}
 
   -- `BEGIN` happens here:
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
@@ -175,7 +175,7 @@
   -- `COMMIT` happens here
   {{ adapter.commit() }}
 
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {{ run_hooks_outside_transaction(post_hooks) }}
 
   {{ return({'relations': [target_relation]}) }}
 
