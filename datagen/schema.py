@@ -1,7 +1,7 @@
 """Column layout of the raw tables, exactly as the source contract lists them.
 
-The contract is /work/shared/contracts/raw_sources.md (shared/contracts/raw_sources.md
-beside the repository). Every landed file has these columns, in this order, as its
+The contract is the data team's raw_sources.md (shared/contracts/ beside the
+repository); the project's reading of it is the sources' YAML. Every landed file has these columns, in this order, as its
 header; the writers and the row builders both index rows through this module.
 """
 
