@@ -158,14 +158,20 @@ def landed_lines(edge_warehouse):
 @pytest.fixture(scope="module")
 def product_categories(edge_warehouse, landed_lines):
     """A product's category: the product master's, else (a product the master does not
-    know) the category the order export gave it."""
+    know) the category its most recent order line gave it (order date, then update time,
+    order id and line number break ties), as stg_sales_system__ordered_products does."""
     categories = {}
     with open(edge_warehouse.seeds_dir / "products.csv", newline="", encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
             if row["product_id"].strip() and row["product_name"].strip():
                 categories[row["product_id"].strip()] = row["category"].strip() or "Unknown"
+    most_recent = {}
     for line in landed_lines.values():
-        categories.setdefault(line["product_id"], line["category"] or "Unknown")
+        recency = (line["order_date"], line["updated_at"], line["key"])
+        if line["product_id"] not in most_recent or recency > most_recent[line["product_id"]][0]:
+            most_recent[line["product_id"]] = (recency, line["category"] or "Unknown")
+    for product_id, (_, category) in most_recent.items():
+        categories.setdefault(product_id, category)
     return categories
 
 
