@@ -6,17 +6,23 @@ In CI (CI=true) a MetricFlow virtualenv that cannot be created is a failure; on 
 without the package index the MetricFlow tests are skipped with the reason.
 """
 import csv
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from conftest import PROFILES_DIR, PROJECT_ROOT, run
+from conftest import PROFILES_DIR, PROJECT_ROOT, VENV_BIN, copy_project, run
 
 sys.path.insert(0, str(PROJECT_ROOT / "dashboard"))
+sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
 import data  # noqa: E402
+import dbt_parse_inputs  # noqa: E402
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -165,12 +171,8 @@ QUERIES = {
 
 
 @pytest.fixture(scope="module")
-def metricflow(warehouse, tmp_path_factory):
-    """`mf query` run on the suite's warehouse for each of QUERIES: their rows, as dicts.
-
-    All of them run first, while no test holds a connection: DuckDB lets one process
-    write or several read, and MetricFlow opens the file for writing."""
-    assert warehouse.build_result.returncode == 0, "the warehouse build failed"
+def mf():
+    """The path of MetricFlow's `mf`, in the virtualenv that scripts/metricflow.sh sets up."""
     setup = subprocess.run(
         ["bash", str(PROJECT_ROOT / "scripts" / "metricflow.sh"), "--setup-only"],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1200,
@@ -180,7 +182,16 @@ def metricflow(warehouse, tmp_path_factory):
         if ON_CI:
             pytest.fail(message + " (CI=true: the semantic layer must be queried)")
         pytest.skip(message)
-    mf = setup.stdout.strip().splitlines()[-1]
+    return setup.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def metricflow(warehouse, mf, tmp_path_factory):
+    """`mf query` run on the suite's warehouse for each of QUERIES: their rows, as dicts.
+
+    All of them run first, while no test holds a connection: DuckDB lets one process
+    write or several read, and MetricFlow opens the file for writing."""
+    assert warehouse.build_result.returncode == 0, "the warehouse build failed"
 
     # mf reads <project>/target/semantic_manifest.json: a project directory whose target is
     # the suite's, so that neither the developer's target/ nor warehouse is touched.
@@ -322,3 +333,63 @@ def test_metricflow_and_the_dashboard_agree_on_a_products_stock(metricflow, db):
         _assert_inventory_agree(rows[dashboard_row.fiscal_year], dashboard_row, dashboard_row.fiscal_year)
     everything = data.inventory_headlines(db, data.Filters()).iloc[0]
     assert inventory.stock_on_hand.iloc[-1] < everything.stock_on_hand
+
+
+# --- scripts/metricflow.sh parses only when the project changed (D125) ----------------
+
+def test_a_query_parses_the_project_only_when_something_dbt_parses_changed(warehouse, mf, tmp_path):
+    """scripts/metricflow.sh runs `dbt parse` before `mf` when a file, the profile or the
+    environment that dbt parses changed since target/semantic_manifest.json was written,
+    and not otherwise. dbt rewrites the manifest on every parse, so its time tells; run in
+    a copy of the project, on a copy of the suite's warehouse."""
+    assert warehouse.build_result.returncode == 0, "the warehouse build failed"
+    project = copy_project(tmp_path / "project")
+    shutil.copy(warehouse.path, tmp_path / "warehouse.duckdb")
+    env = dict(warehouse.env(), DBT_TARGET="duckdb", DBT_DUCKDB_PATH=str(tmp_path / "warehouse.duckdb"),
+               SALES_INSIGHTS_VENV=str(VENV_BIN.parent), SALES_INSIGHTS_METRICFLOW_VENV=str(Path(mf).parents[1]))
+    manifest = project / "target" / "semantic_manifest.json"
+    answer = tmp_path / "revenue.csv"
+
+    def query() -> tuple[int, str]:
+        """The manifest's modification time after a query of revenue, and the answer."""
+        result = run(["bash", str(project / "scripts" / "metricflow.sh"), "query", "--metrics", "revenue",
+                      "--group-by", "metric_time__fiscal_year", "--csv", str(answer)],
+                     cwd=tmp_path, env=env, timeout=600)
+        assert result.returncode == 0, result.stdout[-5000:]
+        return manifest.stat().st_mtime_ns, answer.read_text()
+
+    first_parse, revenue = query()
+    assert len(revenue.splitlines()) >= 4
+    assert query() == (first_parse, revenue)  # nothing changed: no parse
+    model = project / "models" / "marts" / "core" / "dim_date.sql"
+    os.utime(model)
+    assert query() == (first_parse, revenue)  # a file's time alone is no change
+
+    model.write_text(model.read_text() + "-- changed\n")
+    second_parse, again = query()
+    assert second_parse > first_parse and again == revenue
+    [node] = [node for node in json.loads((project / "target" / "manifest.json").read_text())["nodes"].values()
+              if node["resource_type"] == "model" and node["name"] == "dim_date"]
+    assert node["raw_code"].rstrip().endswith("-- changed")
+    assert query() == (second_parse, revenue)
+
+    # the environment is parsed too: DuckDB names the warehouse's database after its file
+    shutil.move(tmp_path / "warehouse.duckdb", tmp_path / "other.duckdb")
+    env["DBT_DUCKDB_PATH"] = str(tmp_path / "other.duckdb")
+    third_parse, again = query()
+    assert third_parse > second_parse and again == revenue
+    assert {model["node_relation"]["database"] for model in json.loads(manifest.read_text())["semantic_models"]} \
+        == {"other"}
+
+
+def test_every_environment_variable_the_project_parses_is_in_the_parse_fingerprint():
+    """scripts/dbt_parse_inputs.py hashes the variables named with the project's prefixes:
+    an env_var() named otherwise would change a parse without changing the fingerprint."""
+    sources = [PROJECT_ROOT / "profiles.yml.example"] + [
+        path for directory in dbt_parse_inputs.project_paths(PROJECT_ROOT) if directory.is_dir()
+        for path in directory.rglob("*") if path.suffix in (".sql", ".yml", ".yaml", ".md")]
+    sources += [PROJECT_ROOT / name for name in dbt_parse_inputs.PROJECT_FILES if (PROJECT_ROOT / name).is_file()]
+    names = {name for path in sources
+             for name in re.findall(r"env_var\(\s*['\"]([^'\"]+)['\"]", path.read_text(encoding="utf-8"))}
+    assert {"DBT_TARGET", "SALES_INSIGHTS_SDC_MIN_CUSTOMERS"} <= names
+    assert not {name for name in names if not name.startswith(dbt_parse_inputs.ENVIRONMENT_PREFIXES)}
