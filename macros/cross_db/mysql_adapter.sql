@@ -5,8 +5,8 @@
     written for the other engines, grants, and snapshots that close the versions of
     deleted rows. Each is the `mysql__` implementation of a dbt macro, found before
     dbt-mysql's through the dispatch search order in dbt_project.yml (the snapshot
-    merge replaces dbt-mysql's macro of the same name). See docs/decisions.md
-    (D22-D30).
+    merge replaces dbt-mysql's macro of the same name). See docs/decisions/engines-mysql.md
+    (D43, D46).
 #}
 
 {#- Schemas (databases, on MySQL) take the connection's collation, so that the raw

@@ -1,5 +1,5 @@
 {#
-    Snapshots on Spark with parquet tables (docs/decisions.md: Spark's table format).
+    Snapshots on Spark with parquet tables (docs/decisions/engines-spark.md, D33, D34).
     dbt-spark builds snapshots only on delta, iceberg or hudi tables, because it updates
     them with MERGE; none of those formats is installable here (their jars come from
     Maven, not PyPI). This is dbt-spark 1.11's snapshot materialization with one change:

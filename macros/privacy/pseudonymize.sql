@@ -7,7 +7,7 @@
     when it is longer than SHA-256's 64-byte block and zero-padded to the block.
 
     The key never appears in SQL: `pseudonymization_key()` reads it from the session,
-    where the connection put it (see docs/decisions.md, "the pseudonymization key").
+    where the connection put it (docs/decisions/privacy.md, D23).
 
     Usage, in a model:
         pseudonymization_key as ({{ pseudonymization_key_pads() }}),
