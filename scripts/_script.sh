@@ -15,3 +15,15 @@ check_seed_landing() {
         return 2
     fi
 }
+
+# For the scripts that run in .venv whatever DBT_TARGET says and take their target as an
+# argument (--target spark, --engines ... spark): the spark layer when DBT_TARGET or one of
+# the arguments names Spark (D123).
+require_spark_layer_if_named() {
+    local argument
+    for argument in "${DBT_TARGET:-}" "$@"; do
+        case "$argument" in
+            spark|--*=spark) require_layers spark; return ;;
+        esac
+    done
+}
