@@ -15,3 +15,19 @@ check_seed_landing() {
         return 2
     fi
 }
+
+# The spark layer of .venv when DBT_TARGET or one of the arguments names Spark (D123):
+# `./scripts/build.sh --target spark` as DBT_TARGET=spark does (_env.sh), and the scripts that
+# run in .venv whatever DBT_TARGET says and take their target as an argument (--target spark,
+# --engines ... spark), which call it again once they restored DBT_TARGET.
+require_spark_layer_if_named() {
+    local argument
+    for argument in "${DBT_TARGET:-}" "$@"; do
+        case "$argument" in
+            spark|--*=spark) require_layers spark; return ;;
+        esac
+    done
+}
+if [ "${DBT_TARGET:-}" != "mysql" ]; then
+    require_spark_layer_if_named "$@"
+fi

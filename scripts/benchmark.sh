@@ -7,4 +7,6 @@ saved_target="${DBT_TARGET-}"
 unset DBT_TARGET
 source "$(dirname "$0")/_script.sh"
 [ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
+require_layers pipeline
+require_spark_layer_if_named "$@"
 exec python -m benchmarks "$@"

@@ -6,13 +6,16 @@
 # Usage: ./scripts/export_open_data.sh [--out DIR] [--vars '{schema_prefix: si_}']
 #   (default build/open_data; --vars: the ones the warehouse was built with, for its schema names)
 export_target="${DBT_TARGET:-duckdb}"
-# The exporter, frictionless and the parse that gives the descriptions run in .venv whatever
-# the target: .venv-mysql (dbt 1.7 for dbt-mysql) has neither duckdb nor frictionless.
+# The exporter, frictionless and the parse that gives the descriptions run in .venv (with its
+# pipeline layer; its spark layer for Spark's parse) whatever the target: .venv-mysql
+# (dbt 1.7 for dbt-mysql) has neither duckdb nor frictionless.
 # On mysql the parse uses the duckdb profile: .venv has no dbt-mysql, and the open_data
 # models' descriptions, types and schema names do not depend on the target (docs/decisions.md D83).
 export DBT_TARGET=duckdb
 source "$(dirname "$0")/_script.sh"
 export DBT_TARGET="$export_target"
+require_layers pipeline
+require_spark_layer_if_named
 parse_target="$export_target"
 if [ "$export_target" = "mysql" ]; then
     parse_target=duckdb

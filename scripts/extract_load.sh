@@ -5,9 +5,12 @@
 # OLTP connection: SALES_INSIGHTS_OLTP_HOST, _PORT, _USER, _PASSWORD, _DATABASE; the
 # warehouse: the DBT_* settings of profiles.yml.example. dlt's state and the landing
 # files: .extract_load/ (SALES_INSIGHTS_EXTRACT_STATE_DIR). Runs in the main virtualenv
-# whatever DBT_TARGET says (MySQL/MariaDB is reached through its command-line client).
+# whatever DBT_TARGET says, with its pipeline layer (and its spark layer for Spark);
+# MySQL/MariaDB is reached through its command-line client.
 saved_target="${DBT_TARGET-}"
 unset DBT_TARGET
 source "$(dirname "$0")/_script.sh"
 [ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
+require_layers pipeline
+require_spark_layer_if_named "$@"
 exec python -m extract_load "$@"
