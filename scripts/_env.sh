@@ -13,26 +13,30 @@ PYTHON="${PYTHON:-python3}"
 # (.venv-mysql from requirements-mysql.txt, or SALES_INSIGHTS_MYSQL_VENV); every other
 # target uses .venv (or SALES_INSIGHTS_VENV).
 if [ "${DBT_TARGET:-}" = "mysql" ]; then
-    REQUIREMENTS="$PROJECT_ROOT/requirements-mysql.txt"
+    requirement_files=("$PROJECT_ROOT/requirements-mysql.txt")
     VENV="${SALES_INSIGHTS_MYSQL_VENV:-$PROJECT_ROOT/.venv-mysql}"
 else
-    REQUIREMENTS="$PROJECT_ROOT/requirements.txt"
+    # requirements-dev.txt: the development tools (the project-rules check), on top of
+    # requirements.txt in the same virtualenv, compatible with its pins
+    requirement_files=("$PROJECT_ROOT/requirements.txt" "$PROJECT_ROOT/requirements-dev.txt")
     VENV="${SALES_INSIGHTS_VENV:-$PROJECT_ROOT/.venv}"
 fi
 
 requirements_stamp="$VENV/.requirements.sha256"
-wanted_stamp="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+wanted_stamp="$(cat "${requirement_files[@]}" | sha256sum | cut -d' ' -f1)"
+pip_requirements=()
+for requirement_file in "${requirement_files[@]}"; do pip_requirements+=(--requirement "$requirement_file"); done
 if [ ! -x "$VENV/bin/dbt" ] || [ "$(cat "$requirements_stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
-    echo "Setting up the virtualenv in $VENV from $(basename "$REQUIREMENTS") ..." >&2
+    echo "Setting up the virtualenv in $VENV from ${requirement_files[*]##*/} ..." >&2
     if ! { "$PYTHON" -m venv "$VENV" \
-        && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$REQUIREMENTS"; }; then
-        echo "Could not set up $VENV from $(basename "$REQUIREMENTS") (see pip's message above)." >&2
-        unset requirements_stamp wanted_stamp
+        && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${pip_requirements[@]}"; }; then
+        echo "Could not set up $VENV from ${requirement_files[*]##*/} (see pip's message above)." >&2
+        unset requirements_stamp wanted_stamp requirement_files requirement_file pip_requirements
         return 1 2>/dev/null || exit 1
     fi
     echo "$wanted_stamp" > "$requirements_stamp"
 fi
-unset requirements_stamp wanted_stamp
+unset requirements_stamp wanted_stamp requirement_files requirement_file pip_requirements
 
 # MySQL has no PGOPTIONS: in .venv-mysql a .pth file loads the hook that hands the
 # pseudonymization key to every connection dbt-mysql opens, through the driver
