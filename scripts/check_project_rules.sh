@@ -11,6 +11,7 @@
 #
 # Further arguments go to `dbt-bouncer run` (e.g. --output-file rules.json, or
 # --output-format junit for a CI report).
+#
 # The artifacts go to target/, or to $DBT_TARGET_PATH (dbt's own variable), which the checks
 # then read. Exit status 1 when a rule is broken; the failures name the model and the rule.
 source "$(dirname "$0")/_script.sh"
