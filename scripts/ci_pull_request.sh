@@ -14,6 +14,8 @@
 #    then `dbt build --select state:modified+ --state <base manifest> --defer`: the
 #    changed nodes and everything downstream are rebuilt and tested in the copy; the
 #    rest is read as the base built it. The base warehouse itself is never written.
+# 3. The project's rules (scripts/check_project_rules.sh, dbt-bouncer.yml) on the change's
+#    manifest and catalog (`dbt docs generate` on the copy), as a developer checks them.
 # Extra arguments after `--` go to the change's `dbt build`.
 source "$(dirname "$0")/_script.sh"
 
@@ -112,3 +114,8 @@ dbt ls --target "$target" --select state:modified --state "$base_dir/target" \
 dbt build --target "$target" --select state:modified+ --state "$base_dir/target" --defer \
     --target-path "$work/target" --log-path "$work/logs" "${dbt_args[@]+"${dbt_args[@]}"}"
 echo "== the change built and tested in $(( $(date +%s) - change_started )) s" >&2
+rules_started=$(date +%s)
+echo "== the project's rules (dbt-bouncer) on the change" >&2
+DBT_TARGET="$target" DBT_TARGET_PATH="$work/target" DBT_LOG_PATH="$work/logs" \
+    "$PROJECT_ROOT/scripts/check_project_rules.sh"
+echo "== the project's rules checked in $(( $(date +%s) - rules_started )) s" >&2

@@ -1,4 +1,6 @@
-"""Analysts browse the lineage in dbt docs: everything is documented."""
+"""Analysts browse the lineage in dbt docs: everything is documented. Models, their built
+columns, seeds, snapshots, sources and exposures are described by dbt-bouncer's rules
+(dbt-bouncer.yml, test_project_rules.py); here what it has no rule for."""
 
 
 def test_docs_generate_succeeds(warehouse):
@@ -8,31 +10,11 @@ def test_docs_generate_succeeds(warehouse):
     assert (warehouse.target_dir / "index.html").exists()
 
 
-def test_every_node_and_source_is_described(warehouse):
-    manifest = warehouse.manifest
-    undocumented = [
-        node["unique_id"]
-        for node in list(manifest["nodes"].values()) + list(manifest["sources"].values())
-        if node["resource_type"] in {"model", "seed", "snapshot", "source", "analysis"}
-        and not (node.get("description") or "").strip()
-    ]
-    undocumented += [e["unique_id"] for e in manifest["exposures"].values() if not e.get("description")]
+def test_every_analysis_is_described(warehouse):
+    analyses = [node for node in warehouse.manifest["nodes"].values() if node["resource_type"] == "analysis"]
+    assert analyses
+    undocumented = [node["unique_id"] for node in analyses if not (node.get("description") or "").strip()]
     assert not undocumented, undocumented
-
-
-def test_every_column_of_every_model_is_described(warehouse):
-    manifest = warehouse.manifest
-    catalog = warehouse.artifact("catalog.json")
-    missing = []
-    for unique_id, table in catalog["nodes"].items():
-        node = manifest["nodes"].get(unique_id)
-        if not node or node["resource_type"] != "model":
-            continue
-        documented = {name.lower(): column for name, column in node["columns"].items()}
-        for column in table["columns"]:
-            if not (documented.get(column.lower(), {}).get("description") or "").strip():
-                missing.append(f"{node['name']}.{column}")
-    assert not missing, missing
 
 
 def test_every_source_column_is_described(warehouse):

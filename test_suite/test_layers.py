@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PROFILES_DIR, PROJECT_ROOT, run
 
-LAYERS = ("spark", "dashboard", "pipeline", "dev")
+LAYERS = ("spark", "dashboard", "pipeline", "lint", "dev")
 CORE = PROJECT_ROOT / "requirements.txt"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[a-z,]+\])?==([^\s=]+)$")
 
@@ -76,9 +76,10 @@ def test_every_layer_builds_on_the_core_and_the_dev_layer_holds_them_all():
         pins = all_pins(layer_file(layer))
         assert {name: pins[name] for name in core} == core, layer
     dev = all_pins(layer_file("dev"))
-    for layer in ("spark", "dashboard", "pipeline"):
+    for layer in ("spark", "dashboard", "pipeline", "lint"):
         assert all_pins(layer_file(layer)).items() <= dev.items(), layer
     assert {"pytest", "pytest-xdist", "sqlfluff", "pre-commit", "playwright"} <= set(dev)
+    assert {"sqlfluff", "sqlfluff-templater-dbt", "dbt-bouncer", "pre-commit"} <= set(all_pins(layer_file("lint")))
     assert {"dbt-spark", "pyspark"} <= set(all_pins(layer_file("spark")))
     assert "streamlit" in all_pins(layer_file("dashboard"))
     assert {"dlt", "pymysql", "frictionless"} <= set(all_pins(layer_file("pipeline")))
@@ -203,6 +204,8 @@ def test_the_dev_layer_marks_every_layer_it_includes_as_installed(project):
     ("dbt.sh", ["parse"], {"DBT_TARGET": "spark"}, ["spark"]),
     ("dashboard.sh", [], {}, ["dashboard"]),
     ("test.sh", [], {}, ["dev"]),
+    ("lint_sql.sh", [], {}, ["lint"]),
+    ("check_project_rules.sh", ["--manifest-only"], {}, ["lint"]),
     ("oltp.sh", ["create"], {}, ["pipeline"]),
     ("extract_load.sh", ["--target", "duckdb"], {}, ["pipeline"]),
     ("extract_load.sh", ["--target", "spark"], {}, ["pipeline", "spark"]),
