@@ -37,6 +37,21 @@ requirements_digest() {
 # marker (a pin changed) means install. The files FILE includes get their markers too.
 # pip's progress goes to stderr; a failure names the file and leaves the markers as they were.
 install_requirements() {
+    local lock status=0
+    if ! command -v flock >/dev/null 2>&1; then
+        _install_requirements "$@"
+        return
+    fi
+    # Two scripts (or two test workers) that find the same layer missing install it one
+    # after the other: the second then finds the first one's marker and runs no pip.
+    exec {lock}>"${VENV%/}.lock"
+    flock "$lock"
+    _install_requirements "$@" || status=$?
+    exec {lock}>&-
+    return "$status"
+}
+
+_install_requirements() {
     local file="$1" executable="${2:-}" marker wanted reason
     marker="$VENV/.installed-$(basename "$file").sha256"
     wanted="$(requirements_digest "$file")" || return 1

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import copy as copy_module
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -110,15 +112,49 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-@pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> Warehouse:
-    """The whole project built once on a fresh DuckDB file, with its docs generated."""
-    wh = Warehouse(root=tmp_path_factory.mktemp("warehouse"))
+def built_once(tmp_path_factory, name: str, build) -> Warehouse:
+    """`build(root)` run once per test run, however many pytest-xdist workers share it.
+
+    Without workers it builds in a directory of this session. With workers the first one
+    to ask builds, under a file lock, in the run's shared temporary directory, and leaves
+    the result there untouched; every worker then works on its own copy of that directory
+    (a DuckDB file admits one writer process, and some tests run dbt on the warehouse)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return build(tmp_path_factory.mktemp(name))
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / f"built_once_{name}"
+    built = shared.with_suffix(".pickle")
+    with FileLock(str(shared.with_suffix(".lock"))):
+        if not built.exists():
+            shared.mkdir(parents=True, exist_ok=True)
+            original = build(shared)
+            built.write_bytes(pickle.dumps(original))
+    original = pickle.loads(built.read_bytes())
+    own = tmp_path_factory.getbasetemp() / name
+    shutil.copytree(shared, own, symlinks=True)
+    copy = copy_module.copy(original)
+    copy.root = own
+    if original.project_dir != PROJECT_ROOT:
+        copy.project_dir = own / original.project_dir.relative_to(shared)
+    copy._manifest = None
+    return copy
+
+
+def _build_the_sample(root: Path) -> Warehouse:
+    wh = Warehouse(root=root)
     wh.build_result = wh.dbt("build")
     wh.build_run_results = wh.artifact("run_results.json")
     if wh.build_result.returncode == 0:
         wh.docs_result = wh.dbt("docs", "generate")
     return wh
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory) -> Warehouse:
+    """The whole project built once on a fresh DuckDB file, with its docs generated."""
+    return built_once(tmp_path_factory, "warehouse", _build_the_sample)
 
 
 # A larger generated data set (12.5x the sample's order lines, another seed): the rules
@@ -132,7 +168,10 @@ GENERATED_SEED = 2026
 def generated_warehouse(tmp_path_factory) -> Warehouse:
     """The whole project built on generated raw data instead of the committed sample: a
     copy of the project whose seeds/raw holds `python -m datagen` output."""
-    root = tmp_path_factory.mktemp("generated")
+    return built_once(tmp_path_factory, "generated", _build_generated)
+
+
+def _build_generated(root: Path) -> Warehouse:
     project = root / "project"
     copy_project(project)
     generated = run(
@@ -168,6 +207,22 @@ def db(warehouse):
     connection = warehouse.connect()
     yield connection
     connection.close()
+
+
+SERVER_MARKS = ("postgres", "mysql", "spark")
+# The legs that take longest start first, so that with several workers (pytest-xdist,
+# `--dist loadfile`) no long file starts last.
+LONGEST_FIRST = ("test_engine_spark.py", "test_engine_mysql.py", "test_scale.py", "test_extract_load.py",
+                 "test_engines.py", "test_airflow_pipeline.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not any(item.get_closest_marker(mark) for mark in SERVER_MARKS):
+            item.add_marker(pytest.mark.duckdb)
+    order = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: order.get(item.path.name, len(order)))
 
 
 def declared_key_constraints(manifest: dict) -> dict[str, set[str]]:

@@ -216,6 +216,7 @@ def daily_runs(airflow_env):
     connection.close()
 
 
+@pytest.mark.mysql
 def test_a_daily_run_on_a_generated_oltp_database_ends_green(daily_runs):
     green = daily_runs["green"]
     assert green.result.returncode == 0, green.result.stdout[-5000:]
@@ -228,6 +229,7 @@ def test_a_daily_run_on_a_generated_oltp_database_ends_green(daily_runs):
     assert "erasure purge: redacted" in green.result.stdout
 
 
+@pytest.mark.mysql
 def test_the_erasure_purge_leaves_no_personal_data_of_erased_customers_in_the_landing(daily_runs):
     with duckdb.connect(str(daily_runs["warehouse"]), read_only=True) as connection:
         erased_lines, still_personal = connection.execute("""
@@ -246,6 +248,7 @@ def test_the_erasure_purge_leaves_no_personal_data_of_erased_customers_in_the_la
     assert erased_in_fact > 0
 
 
+@pytest.mark.mysql
 def test_a_planted_bad_row_fails_the_build_skips_the_export_and_is_reported(daily_runs):
     bad = daily_runs["bad_row"]
     assert bad.result.returncode != 0
@@ -266,6 +269,7 @@ def test_a_planted_bad_row_fails_the_build_skips_the_export_and_is_reported(dail
     assert "ALERT Sales Insights daily pipeline FAILED: task dbt_build" in bad.result.stdout
 
 
+@pytest.mark.mysql
 def test_stale_order_lines_stop_the_day_before_the_build_and_are_reported(daily_runs):
     stale = daily_runs["stale"]
     assert stale.state == "failed"

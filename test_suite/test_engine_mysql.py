@@ -28,6 +28,8 @@ from conftest import (COMPARED_SCHEMAS, DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_R
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import TEST_DATABASE, _unavailable, erased_personal_data_in_raw
 
+pytestmark = pytest.mark.mysql
+
 MYSQL = dict(
     host=os.environ.get("DBT_MYSQL_HOST", "127.0.0.1"),
     port=int(os.environ.get("DBT_MYSQL_PORT", "3306")),

@@ -19,6 +19,8 @@ from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, mart_profile, profile_di
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import _unavailable
 
+pytestmark = pytest.mark.spark
+
 SPARK_BUILD_TIMEOUT_SECONDS = 3600
 
 

@@ -23,6 +23,8 @@ from conftest import (
     run,
 )
 
+pytestmark = pytest.mark.postgres
+
 ON_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES = dict(
     host=os.environ.get("DBT_POSTGRES_HOST", "127.0.0.1"),

@@ -30,6 +30,8 @@ from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, run
 from test_engines import _postgres_connection, _unavailable, recreate_postgres_database
 from test_scale import BULK_BUILD, assert_built
 
+pytestmark = pytest.mark.mysql
+
 TEST_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test")
 OLTP_DATABASE = f"{TEST_DATABASE}_oltp"
 POSTGRES_DATABASE = f"{TEST_DATABASE}_el_postgres"
@@ -365,7 +367,7 @@ def test_an_unreachable_warehouse_fails_loudly_and_changes_nothing(oltp_warehous
     assert not any(tmp_path.rglob("*.csv"))
 
 
-@pytest.mark.parametrize("target", OTHER_TARGETS)
+@pytest.mark.parametrize("target", [pytest.param(target, marks=getattr(pytest.mark, target)) for target in OTHER_TARGETS])
 def test_other_targets_raw_tables_hold_what_duckdb_holds(after_a_day, target):
     """A run before the day and one after it (with its deletions) into PostgreSQL and
     MariaDB: their raw tables then hold exactly what DuckDB's do."""

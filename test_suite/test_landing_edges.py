@@ -327,6 +327,7 @@ def postgres_database():
     drop_postgres_database(TEST_DATABASE)
 
 
+@pytest.mark.postgres
 def test_postgres_header_only_and_failing_landings(tmp_path, postgres_database, monkeypatch):
     """A header-only landing loads (every table empty); a bad landing and a landing the
     engine fails mid-way both leave every raw table as it was."""
@@ -362,6 +363,7 @@ def test_postgres_header_only_and_failing_landings(tmp_path, postgres_database, 
 
 # ---------------------------------------------------------------- MySQL / MariaDB
 
+@pytest.mark.mysql
 def test_mysql_header_only_and_failing_landings(tmp_path, monkeypatch):
     import raw_loader.engines
 

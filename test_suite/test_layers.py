@@ -107,6 +107,7 @@ FAKE_VENV_PYTHON = """#!/usr/bin/env bash
 # that fails, and exits with FAKE_PIP_STATUS; anything else is logged and fails.
 if [ "$1 $2 $3" = "-m pip install" ]; then
     echo "pip ${@: -1}" >> "$LAYERS_LOG"
+    sleep "${FAKE_PIP_SECONDS:-0}"
     printf '#!/bin/sh\\nexit 3\\n' > "$(dirname "$0")/dbt" && chmod +x "$(dirname "$0")/dbt"
     exit "${FAKE_PIP_STATUS:-0}"
 fi
@@ -189,6 +190,17 @@ def test_a_layer_is_installed_when_its_marker_is_missing_or_outdated_and_only_th
     result = project.source_env()
     assert project.installs() == ["requirements.txt"]
     assert "dbt is missing" in result.stdout
+
+
+def test_two_scripts_that_find_the_core_missing_install_it_once(project):
+    """As two test workers or two terminals do: the second waits for the first one's
+    install (a lock beside the virtualenv), then finds its marker and runs no pip."""
+    command = ["bash", "-c", "source scripts/_script.sh"]
+    env = {**project.env, "FAKE_PIP_SECONDS": "3"}
+    first, second = (subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True) for _ in range(2))
+    assert first.wait(timeout=60) == 0 and second.wait(timeout=60) == 0, (first.stdout.read(), second.stdout.read())
+    assert project.installs() == ["requirements.txt"]
 
 
 def test_the_dev_layer_marks_every_layer_it_includes_as_installed(project):

@@ -202,6 +202,7 @@ def test_a_production_build_takes_a_random_hex_key_of_32_bytes(tmp_path):
     assert _relations(tmp_path)
 
 
+@pytest.mark.spark
 @pytest.mark.parametrize("key, refusal", [
     (None, "production target and SALES_INSIGHTS_PSEUDONYMIZATION_KEY is the unsafe development default"),
     ("too-short-a-key", "shorter than 32 bytes"),

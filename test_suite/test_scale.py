@@ -297,6 +297,7 @@ def bulk_postgres(tmp_path_factory):
     return wh
 
 
+@pytest.mark.postgres
 def test_postgres_replace_load_after_a_build_keeps_the_views_that_read_it(bulk_postgres):
     assert bulk_postgres.reload_result.returncode == 0, bulk_postgres.reload_result.stdout
     connection = _postgres_connection(POSTGRES_DATABASE)
@@ -309,6 +310,7 @@ def test_postgres_replace_load_after_a_build_keeps_the_views_that_read_it(bulk_p
     assert landed == through_the_view == json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"]["carriers"]
 
 
+@pytest.mark.postgres
 def test_postgres_bulk_load_and_build_equal_the_duckdb_seed_build(bulk_postgres, db):
     """The landed raw tables equal the seeds row for row once the erasure command has run
     (the seed path redacts erased customers' landed data as the seeds land, D103), and
@@ -333,6 +335,7 @@ def test_postgres_bulk_load_and_build_equal_the_duckdb_seed_build(bulk_postgres,
     assert not differences, differences[:20]
 
 
+@pytest.mark.postgres
 def test_postgres_incremental_build_equals_a_full_refresh_row_for_row(bulk_postgres):
     assert bulk_postgres.append_result.returncode == 0, bulk_postgres.append_result.stdout
     assert_built(bulk_postgres.incremental_result)
@@ -349,6 +352,7 @@ def test_postgres_incremental_build_equals_a_full_refresh_row_for_row(bulk_postg
 
 # ---------------------------------------------------------------- MySQL / MariaDB (loader only)
 
+@pytest.mark.mysql
 def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
     """LOAD DATA LOCAL INFILE lands every raw table with exactly the seeds' rows (an
     empty field as NULL) and the seeds' column types (varchar(64) where every value fits,

@@ -108,6 +108,7 @@ def test_the_key_is_in_no_output_of_dbt_on_duckdb(tmp_path):
     operator.assert_the_key_is_nowhere()
 
 
+@pytest.mark.postgres
 def test_the_key_is_in_no_output_of_dbt_on_postgres(tmp_path):
     try:
         _postgres_connection(os.environ.get("DBT_POSTGRES_ADMIN_DB", "test")).close()
@@ -132,6 +133,7 @@ def test_the_key_is_in_no_output_of_dbt_on_postgres(tmp_path):
         drop_postgres_database(POSTGRES_DATABASE)
 
 
+@pytest.mark.mysql
 def test_the_key_is_not_in_dbt_debug_on_mysql(tmp_path):
     try:
         import mysql.connector
@@ -149,6 +151,7 @@ def test_the_key_is_not_in_dbt_debug_on_mysql(tmp_path):
     operator.assert_the_key_is_nowhere()
 
 
+@pytest.mark.spark
 def test_the_key_is_not_in_dbt_debug_on_spark(tmp_path):
     if shutil.which("java") is None:
         _unavailable("Spark", "no java on PATH")
@@ -158,6 +161,7 @@ def test_the_key_is_not_in_dbt_debug_on_spark(tmp_path):
     operator.assert_the_key_is_nowhere()
 
 
+@pytest.mark.spark
 def test_the_key_is_not_in_a_failed_build_on_spark(tmp_path):
     if shutil.which("java") is None:
         _unavailable("Spark", "no java on PATH")
