@@ -10,4 +10,4 @@
 # another). Each file stays on one worker; the shared warehouses are built once (D126).
 source "$(dirname "$0")/_script.sh"
 require_layers dev
-python -m pytest -n "${SALES_INSIGHTS_TEST_WORKERS:-2}" --dist loadfile "$@"
+python -m pytest -n "${SALES_INSIGHTS_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
