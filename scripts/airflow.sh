@@ -19,14 +19,8 @@ PYTHON="${PYTHON:-python3}"
 REQUIREMENTS="$PROJECT_ROOT/requirements-airflow.txt"
 VENV="${SALES_INSIGHTS_AIRFLOW_VENV:-$PROJECT_ROOT/.venv-airflow}"
 
-requirements_stamp="$VENV/.requirements.sha256"
-wanted_stamp="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/airflow" ] || [ "$(cat "$requirements_stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
-    echo "Setting up the Airflow virtualenv in $VENV from $(basename "$REQUIREMENTS") ..." >&2
-    "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$REQUIREMENTS"
-    echo "$wanted_stamp" > "$requirements_stamp"
-fi
+source "$PROJECT_ROOT/scripts/_install.sh"
+install_requirements "$REQUIREMENTS" airflow
 
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$PROJECT_ROOT/build/airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$PROJECT_ROOT/orchestration/dags}"

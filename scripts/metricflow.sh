@@ -10,15 +10,7 @@
 source "$(dirname "$0")/_script.sh"
 
 MF_VENV="${SALES_INSIGHTS_METRICFLOW_VENV:-$PROJECT_ROOT/.venv-metricflow}"
-mf_stamp="$MF_VENV/.requirements.sha256"
-mf_wanted="$(sha256sum "$PROJECT_ROOT/requirements-metricflow.txt" | cut -d' ' -f1)"
-if [ ! -x "$MF_VENV/bin/mf" ] || [ "$(cat "$mf_stamp" 2>/dev/null)" != "$mf_wanted" ]; then
-    echo "Setting up MetricFlow's virtualenv in $MF_VENV from requirements-metricflow.txt ..." >&2
-    "$PYTHON" -m venv "$MF_VENV"
-    "$MF_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        --requirement "$PROJECT_ROOT/requirements-metricflow.txt"
-    echo "$mf_wanted" > "$mf_stamp"
-fi
+VENV="$MF_VENV" install_requirements "$PROJECT_ROOT/requirements-metricflow.txt" mf
 
 if [ "${1:-}" = "--setup-only" ]; then
     echo "$MF_VENV/bin/mf"
