@@ -7,10 +7,5 @@
 # files: .extract_load/ (SALES_INSIGHTS_EXTRACT_STATE_DIR). Runs in the main virtualenv
 # whatever DBT_TARGET says, with its pipeline layer (and its spark layer for Spark);
 # MySQL/MariaDB is reached through its command-line client.
-saved_target="${DBT_TARGET-}"
-unset DBT_TARGET
-source "$(dirname "$0")/_script.sh"
-[ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
-require_layers pipeline
-require_spark_layer_if_named "$@"
+source "$(dirname "$0")/_pipeline_script.sh"
 exec python -m extract_load "$@"

@@ -7,10 +7,5 @@
 # The loader runs in the main virtualenv (DuckDB, psycopg2, pyspark) whatever DBT_TARGET
 # says, with its pipeline layer (pyarrow for Parquet) and, for Spark, its spark layer;
 # MySQL/MariaDB is reached through its own command-line client.
-saved_target="${DBT_TARGET-}"
-unset DBT_TARGET
-source "$(dirname "$0")/_script.sh"
-[ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
-require_layers pipeline
-require_spark_layer_if_named "$@"
+source "$(dirname "$0")/_pipeline_script.sh"
 exec python -m raw_loader "$@"

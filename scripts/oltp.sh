@@ -6,9 +6,5 @@
 # Connection: SALES_INSIGHTS_OLTP_HOST (127.0.0.1), _PORT (3306), _USER (root),
 # _PASSWORD (empty), _DATABASE (sales_oltp). Runs in the main virtualenv, with its pipeline
 # layer (PyMySQL).
-saved_target="${DBT_TARGET-}"
-unset DBT_TARGET
-source "$(dirname "$0")/_script.sh"
-[ -n "$saved_target" ] && export DBT_TARGET="$saved_target"
-require_layers pipeline
+source "$(dirname "$0")/_pipeline_script.sh"
 exec python -m datagen.oltp "$@"
