@@ -44,6 +44,55 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: int = 900) 
     )
 
 
+# dbt parses the whole project again (about 9 s) when the connection it would open is not
+# the one of its last parse, and every warehouse of the suite is a DuckDB file of its own.
+# So each dbt command of this process opens its warehouse's file through one stable path,
+# a directory symlink pointed at the warehouse just before the command (a worker runs one
+# command at a time), and a warehouse without a parse of its own starts from this
+# process's last parse of the same project for the same target and vars. dbt still checks
+# that parse (version, profile, vars, every file's checksum) and reparses what changed (D127).
+_THIS_PROCESS = Path(tempfile.mkdtemp(prefix="sales_insights_dbt_"))
+STABLE_WAREHOUSE_DIR = _THIS_PROCESS / "current_warehouse"
+PARSES = _THIS_PROCESS / "parses"
+
+
+def _option(args, name: str) -> str | None:
+    return next((args[i + 1] for i, arg in enumerate(args[:-1]) if arg == name), None)
+
+
+def run_dbt(executable: Path, args, *, root: Path, project_dir: Path, env: dict[str, str],
+            target_dir: Path | None = None, log_dir: Path | None = None,
+            timeout: int = 900) -> subprocess.CompletedProcess:
+    """`dbt <args>` on the project in `project_dir` and the warehouse in `root` (its DuckDB
+    file, target/ and logs/ unless told otherwise), reusing parses as described above."""
+    target_dir = target_dir or root / "target"
+    env = dict(env)
+    if env.get("DBT_DUCKDB_PATH") == str(root / "warehouse.duckdb"):
+        pointer = STABLE_WAREHOUSE_DIR.with_name("pointer")
+        pointer.unlink(missing_ok=True)
+        pointer.symlink_to(root, target_is_directory=True)
+        os.replace(pointer, STABLE_WAREHOUSE_DIR)
+        env["DBT_DUCKDB_PATH"] = str(STABLE_WAREHOUSE_DIR / "warehouse.duckdb")
+    target = _option(args, "--target") or env.get("DBT_TARGET") or "duckdb"
+    identity = "\n".join([str(executable), str(project_dir), target, _option(args, "--vars") or ""])
+    shared_parse = PARSES / f"{hashlib.sha256(identity.encode()).hexdigest()[:16]}.msgpack"
+    own_parse = target_dir / "partial_parse.msgpack"
+    if not own_parse.exists() and shared_parse.exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shared_parse, own_parse)
+    command = [
+        str(executable), *args,
+        "--project-dir", str(project_dir),
+        "--target-path", str(target_dir),
+        "--log-path", str(log_dir or root / "logs"),
+    ]
+    result = run(command, cwd=project_dir, env=env, timeout=timeout)
+    if own_parse.exists():
+        PARSES.mkdir(exist_ok=True)
+        shutil.copyfile(own_parse, shared_parse)
+    return result
+
+
 @dataclass
 class Warehouse:
     """A dbt project directory plus its own DuckDB file, target and log directories."""
@@ -80,15 +129,10 @@ class Warehouse:
         )
         return env
 
-    def dbt(self, *args: str) -> subprocess.CompletedProcess:
-        command = [
-            str(self.dbt_executable),
-            *args,
-            "--project-dir", str(self.project_dir),
-            "--target-path", str(self.target_dir),
-            "--log-path", str(self.root / "logs"),
-        ]
-        return run(command, cwd=self.project_dir, env=self.env())
+    def dbt(self, *args: str, env: dict[str, str] | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+        """`dbt <args>` on this warehouse (`env`: this warehouse's environment if not given)."""
+        return run_dbt(self.dbt_executable, args, root=self.root, project_dir=self.project_dir,
+                       target_dir=self.target_dir, env=env or self.env(), timeout=timeout)
 
     def artifact(self, name: str) -> dict:
         return json.loads((self.target_dir / name).read_text())
@@ -138,6 +182,8 @@ def built_once(tmp_path_factory, name: str, build) -> Warehouse:
     copy.root = own
     if original.project_dir != PROJECT_ROOT:
         copy.project_dir = own / original.project_dir.relative_to(shared)
+        # a parse holds its project's absolute path: a moved project is parsed afresh
+        (copy.target_dir / "partial_parse.msgpack").unlink(missing_ok=True)
     copy._manifest = None
     return copy
 

@@ -113,16 +113,8 @@ class MySQLWarehouse(Warehouse):
         return env
 
     def dbt(self, *args, target="mysql"):
-        command = [
-            str(self.dbt_executable),
-            *args,
-            "--target", target,
-            "--vars", json.dumps({"schema_prefix": self.prefix}),
-            "--project-dir", str(self.project_dir),
-            "--target-path", str(self.target_dir),
-            "--log-path", str(self.root / "logs"),
-        ]
-        return run(command, cwd=self.project_dir, env=self.env(), timeout=MYSQL_BUILD_TIMEOUT_SECONDS)
+        return super().dbt(*args, "--target", target, "--vars", json.dumps({"schema_prefix": self.prefix}),
+                           timeout=MYSQL_BUILD_TIMEOUT_SECONDS)
 
 
 @pytest.fixture(scope="module")

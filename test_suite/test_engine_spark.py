@@ -5,6 +5,7 @@ Unit tests are excluded on this leg only: dbt-spark's unit-test fixtures are kno
 unreliable (docs/decisions.md). Every other node DuckDB's build ran must run and pass.
 In CI (CI=true) a missing Java or pyspark is a failure; on a laptop a skip.
 """
+import csv
 import os
 import shutil
 import time
@@ -39,15 +40,8 @@ class SparkWarehouse(Warehouse):
         env["DBT_SPARK_DIR"] = str(self.spark_dir)
         return env
 
-    def dbt(self, *args):
-        command = [
-            str(VENV_BIN / "dbt"),
-            *args,
-            "--project-dir", str(self.project_dir),
-            "--target-path", str(self.target_dir),
-            "--log-path", str(self.root / "logs"),
-        ]
-        return run(command, cwd=self.project_dir, env=self.env(), timeout=SPARK_BUILD_TIMEOUT_SECONDS)
+    def dbt(self, *args, env=None, timeout=SPARK_BUILD_TIMEOUT_SECONDS):
+        return super().dbt(*args, env=env, timeout=timeout)
 
     def server_side_parameters(self):
         """The Spark configuration of the shipped profile, rendered for this warehouse."""
@@ -180,22 +174,24 @@ def test_spark_snapshot_on_parquet_keeps_history(spark_warehouse):
     """A product change becomes a new SCD2 version on Spark too: the parquet snapshot's
     rewrite (docs/decisions.md) closes the old version and adds the new one."""
     assert spark_warehouse.build_result.returncode == 0
-    product_id = spark_sql(spark_warehouse, [
-        "select product_id from snapshots.snap_products where dbt_valid_to is null order by product_id limit 1"
-    ])[0][0][0]
+    # one Spark for the whole change (each one starts a JVM): the product is the first one
+    # current in the snapshot; raw.products has the seed's columns (inserted by name)
+    first_current_product = "(select min(product_id) from snapshots.snap_products where dbt_valid_to is null)"
     changed_columns = {"unit_list_price": "'999.99'", "updated_at": "'2026-03-01 00:00:00'"}
-    columns = [row[0] for row in spark_sql(spark_warehouse, ["describe table raw.products"])[0] if row[0] and not row[0].startswith("#")]
+    with (spark_warehouse.seeds_dir / "products.csv").open(newline="") as seed:
+        columns = next(csv.reader(seed))
     select_list = ", ".join(
-        f"case when trim(product_id) = '{product_id}' then {changed_columns[c]} else {c} end as {c}"
+        f"case when trim(product_id) = {first_current_product} then {changed_columns[c]} else {c} end as {c}"
         if c in changed_columns else c
         for c in columns
     )
-    spark_sql(spark_warehouse, [
+    product_id = spark_sql(spark_warehouse, [
+        f"select {first_current_product}",
         "drop table if exists raw.products_changed",
         f"create table raw.products_changed using parquet as select {select_list} from raw.products",
-        "insert overwrite table raw.products select * from raw.products_changed",
+        f"insert overwrite table raw.products ({', '.join(columns)}) select {', '.join(columns)} from raw.products_changed",
         "drop table raw.products_changed",
-    ])
+    ])[0][0][0]
     # staging is tables on Spark (D39): rebuild the path from the product base model to
     # dim_product, with the tests of those nodes (the marts below it took 4 minutes more)
     rebuild = spark_warehouse.dbt(
@@ -204,19 +200,17 @@ def test_spark_snapshot_on_parquet_keeps_history(spark_warehouse):
         "--exclude", "resource_type:unit_test", "--threads", "2",
     )
     assert rebuild.returncode == 0, rebuild.stdout[-4000:]
-    versions = spark_sql(spark_warehouse, [
+    versions, history = spark_sql(spark_warehouse, [
         f"select unit_list_price, cast(valid_from as string), cast(valid_to as string), is_current "
-        f"from core.dim_product where product_id = '{product_id}' order by valid_from"
-    ])[0]
+        f"from core.dim_product where product_id = '{product_id}' order by valid_from",
+        "select count(*), count(distinct dbt_scd_id), sum(case when dbt_valid_to is null then 1 else 0 end), "
+        "count(distinct product_id) from snapshots.snap_products",
+    ])
     assert len(versions) == 2, versions
     (old_price, old_from, old_to, old_current), (new_price, new_from, new_to, new_current) = versions
     assert Decimal(new_price) == Decimal("999.99") and Decimal(old_price) != Decimal(new_price)
     assert (old_current, new_current) == ("False", "True")
     assert old_to.startswith("2026-03-01 00:00:00") and new_from.startswith("2026-03-01 00:00:00")
     assert old_from.startswith("1900-01-01") and new_to.startswith("9999-12-31")
-    history = spark_sql(spark_warehouse, [
-        "select count(*), count(distinct dbt_scd_id), sum(case when dbt_valid_to is null then 1 else 0 end), "
-        "count(distinct product_id) from snapshots.snap_products"
-    ])[0][0]
-    rows, distinct_versions, current_versions, products = (int(v) for v in history)
+    rows, distinct_versions, current_versions, products = (int(v) for v in history[0])
     assert rows == distinct_versions and current_versions == products and rows == products + 1, history

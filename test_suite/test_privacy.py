@@ -136,12 +136,9 @@ def _production_build(tmp_path, key: str | None, engine: str = "duckdb"):
     env.pop("SALES_INSIGHTS_PSEUDONYMIZATION_KEY", None)
     if key is not None:
         env["SALES_INSIGHTS_PSEUDONYMIZATION_KEY"] = key
-    return run(
-        [str(VENV_BIN / "dbt"), "build", "--target", "prod", "--select", "+base_sales_system__sales_order_lines",
-         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
-         "--project-dir", str(warehouse.project_dir), "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs")],
-        cwd=warehouse.project_dir, env=env,
+    return warehouse.dbt(
+        "build", "--target", "prod", "--select", "+base_sales_system__sales_order_lines",
+        "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", env=env,
     )
 
 

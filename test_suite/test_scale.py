@@ -259,9 +259,7 @@ def _postgres_env(warehouse: Warehouse, database: str) -> dict:
 
 
 def _postgres_dbt(warehouse: Warehouse, database: str, *args: str) -> subprocess.CompletedProcess:
-    command = [str(VENV_BIN / "dbt"), *args, "--project-dir", str(PROJECT_ROOT),
-               "--target-path", str(warehouse.target_dir), "--log-path", str(warehouse.root / "logs")]
-    return run(command, cwd=PROJECT_ROOT, env=_postgres_env(warehouse, database))
+    return warehouse.dbt(*args, env=_postgres_env(warehouse, database))
 
 
 def _postgres_rows(database: str, relations) -> dict:
