@@ -239,6 +239,57 @@ def field_for(column: dict) -> dict:
     return field
 
 
+def information_loss(warehouse: "Warehouse", manifest: dict, model: dict, rows: list[tuple],
+                     column_names: list[str]) -> dict:
+    """The share of the table's cells and of its value that disclosure control suppressed
+    (D128). The value is the measure the model's meta `information_loss` names, summed
+    per cell from the owner-only contributions model it names, before suppression: the
+    warehouse knows what each suppressed cell holds, the package only how much of the
+    whole is hidden. Exact decimal sums, shares rounded to 4 places: the same on every
+    engine."""
+    spec = model["config"]["meta"].get("information_loss")
+    if not spec:
+        raise SystemExit(f"{model['name']}: meta.information_loss (contributions, measure) is not declared")
+    contributions = [
+        node for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"] == spec["contributions"]
+    ]
+    if len(contributions) != 1:
+        raise SystemExit(f"{model['name']}: no contributions model {spec['contributions']!r} in the manifest")
+    columns = model["columns"]
+    key = model["config"]["meta"]["primary_key"]
+    values: dict[tuple, Decimal] = {}
+    for *cell, amount in warehouse.rows(contributions[0]["schema"], contributions[0]["alias"], [*key, spec["measure"]]):
+        cell = tuple(typed(value, columns[name]["data_type"], name) for value, name in zip(cell, key))
+        values[cell] = values.get(cell, Decimal(0)) + (Decimal(str(amount)) if amount is not None else Decimal(0))
+    positions = [column_names.index(name) for name in key]
+    status = column_names.index("suppression_status")
+    total = suppressed = Decimal(0)
+    suppressed_cells = 0
+    for row in rows:
+        cell = tuple(row[i] for i in positions)
+        if cell not in values:
+            raise SystemExit(f"{model['name']}: cell {cell} has no contribution in {spec['contributions']}")
+        total += values[cell]
+        if row[status] != "published":
+            suppressed_cells += 1
+            suppressed += values[cell]
+    return {
+        "measure": spec["measure"],
+        "cells": len(rows),
+        "suppressed_cells": suppressed_cells,
+        "suppressed_cell_share": share(Decimal(suppressed_cells), Decimal(len(rows))),
+        "suppressed_value_share": share(suppressed, total),
+    }
+
+
+def share(part: Decimal, whole: Decimal) -> float | None:
+    """part / whole rounded half-even to 4 places, from exact decimals."""
+    if not whole:
+        return None
+    return float((part / whole).quantize(Decimal("0.0001")))
+
+
 # A node whose last run ended in one of these states may be published from.
 PUBLISHABLE_STATUSES = {"success", "pass", "warn", "no-op"}
 
@@ -391,6 +442,7 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_
                     and any(v is not None for i, v in enumerate(row) if i != status_index and column_names[i] not in primary_key
                             and column_names[i] != "aggregation_level")
                 ),
+                "information_loss": information_loss(warehouse, manifest, model, rows, column_names),
             }
     finally:
         warehouse.close()

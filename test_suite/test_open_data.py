@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import pytest
@@ -627,3 +627,99 @@ def test_suppressed_cells_are_the_declared_missing_value_in_the_csv(exported):
         assert not (csv[measures] == "").any().any(), name
         assert table["suppressed_cells_with_a_value"] == 0
         assert table["published_cells"] + table["primary_suppressed_cells"] + table["secondary_suppressed_cells"] == len(csv)
+
+
+# --- information loss: measured, published, and never silently larger (D128) ----------
+
+# The shares of each table's cells and value suppressed, as measured when they were last
+# recorded: the ceilings the export's quality report must stay under, per data set.
+INFORMATION_LOSS_CEILINGS = json.loads((PROJECT_ROOT / "test_suite" / "open_data_information_loss.json").read_text())
+LOSS_SHARES = ("suppressed_cell_share", "suppressed_value_share")
+
+
+def _loss_above_ceiling(tables: dict, ceilings: dict) -> list:
+    """Every table whose share of suppressed cells or value is missing or above its ceiling."""
+    problems = []
+    for name, ceiling in sorted(ceilings.items()):
+        loss = tables.get(name, {}).get("information_loss", {})
+        for share in LOSS_SHARES:
+            if loss.get(share) is None or loss[share] > ceiling[share]:
+                problems.append((name, share, loss.get(share), ceiling[share]))
+    return problems
+
+
+def test_the_information_loss_check_fails_when_a_share_grows():
+    """The ceiling check itself can fail: a share one step above its ceiling, or missing."""
+    ceilings = INFORMATION_LOSS_CEILINGS["sample"]
+    at_ceiling = {name: {"information_loss": dict(shares)} for name, shares in ceilings.items()}
+    assert _loss_above_ceiling(at_ceiling, ceilings) == []
+    for name in ceilings:
+        for share in LOSS_SHARES:
+            grown = json.loads(json.dumps(at_ceiling))
+            grown[name]["information_loss"][share] = round(ceilings[name][share] + 0.0001, 4)
+            assert [(p[0], p[1]) for p in _loss_above_ceiling(grown, ceilings)] == [(name, share)]
+    missing = {name: table for name, table in at_ceiling.items() if name != "open_inventory_by_month_category"}
+    assert {p[0] for p in _loss_above_ceiling(missing, ceilings)} == {"open_inventory_by_month_category"}
+
+
+def _independent_loss(warehouse, name: str, measure: str, contributions: str) -> tuple[float, float]:
+    """The shares recomputed in SQL from the warehouse, independently of the exporter."""
+    keys = OPEN_TABLES[name]
+    join = " and ".join(f"t.{k} is not distinct from c.{k}" for k in keys)
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+        cells, suppressed_cells, value, suppressed_value = connection.execute(f"""
+            with values_per_cell as (
+                select {", ".join(keys)}, sum({measure}) as value
+                from disclosure_control.{contributions}
+                group by {", ".join(keys)}
+            )
+            select
+                count(*),
+                count(*) filter (where t.suppression_status <> 'published'),
+                sum(c.value),
+                sum(c.value) filter (where t.suppression_status <> 'published')
+            from open_data.{name} as t
+            left join values_per_cell as c on {join}
+        """).fetchone()
+    return suppressed_cells / cells, float(Decimal(suppressed_value or 0) / Decimal(value))
+
+
+def test_information_loss_is_reported_and_stays_under_its_recorded_ceiling(exported, request):
+    """The quality report gives each table's share of suppressed cells and of suppressed
+    value (its main measure, from the owner-only contributions); the shares agree with an
+    independent recomputation and never exceed the ceilings recorded in
+    test_suite/open_data_information_loss.json, so that loss cannot grow unnoticed."""
+    _, out, warehouse = exported
+    data_set = request.node.callspec.params["exported"]
+    tables = json.loads((out / "quality_report.json").read_text())["tables"]
+    models = {n["name"]: n for n in warehouse.manifest["nodes"].values() if n["resource_type"] == "model"}
+    print(f"\ninformation loss ({data_set}):")
+    for name in OPEN_TABLES:
+        loss = tables[name]["information_loss"]
+        print(f"  {name}: {json.dumps({share: loss[share] for share in LOSS_SHARES})}")
+        spec = models[name]["config"]["meta"]["information_loss"]
+        assert loss["measure"] == spec["measure"] and loss["cells"] == tables[name]["rows"], (name, loss)
+        assert loss["suppressed_cells"] == tables[name]["rows"] - tables[name]["published_cells"], (name, loss)
+        cell_share, value_share = _independent_loss(warehouse, name, spec["measure"], spec["contributions"])
+        assert loss["suppressed_cell_share"] == pytest.approx(cell_share, abs=0.00005), name
+        assert loss["suppressed_value_share"] == pytest.approx(value_share, abs=0.00005), name
+        assert 0 < loss["suppressed_value_share"] < 1, name
+    # the value share adds nothing to what the tables give: every month's total, which
+    # also bounds the quarters, is published, so the suppressed sum is total minus published
+    for name in OPEN_TABLES:
+        csv = pd.read_csv(out / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+        if "aggregation_level" in csv:
+            totals = csv[csv.aggregation_level.isin(["month_total", "all_categories", "all_ship_modes"])]
+            assert len(totals) == csv.month_start_date.nunique() and (totals.suppression_status == "published").all(), name
+    assert not _loss_above_ceiling(tables, INFORMATION_LOSS_CEILINGS[data_set])
+
+
+def test_the_docs_show_the_recorded_information_loss_of_the_sample():
+    """docs/open_data.md's loss table is the ceiling file's sample row by row."""
+    docs = (PROJECT_ROOT / "docs" / "open_data.md").read_text()
+    def percent(share: float) -> str:
+        return str((Decimal(str(share)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + " %"
+
+    for name, shares in INFORMATION_LOSS_CEILINGS["sample"].items():
+        row = f"| `{name}` | {percent(shares['suppressed_cell_share'])} | {percent(shares['suppressed_value_share'])} |"
+        assert row in docs, row
