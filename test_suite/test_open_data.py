@@ -723,3 +723,105 @@ def test_the_docs_show_the_recorded_information_loss_of_the_sample():
     for name, shares in INFORMATION_LOSS_CEILINGS["sample"].items():
         row = f"| `{name}` | {percent(shares['suppressed_cell_share'])} | {percent(shares['suppressed_value_share'])} |"
         assert row in docs, row
+
+
+# --- DCAT-AP 3 metadata, validated with SHACL (D129) -----------------------------------
+
+SHAPES = PROJECT_ROOT / "open_data_export" / "shapes" / "dcat_ap_3.ttl"
+
+
+def _shacl(document: dict) -> tuple[bool, list[tuple[str, str]]]:
+    """Validate a JSON-LD document against the repository's DCAT-AP 3 shapes: whether it
+    conforms, and each result's severity and message."""
+    import pyshacl
+    import rdflib
+
+    data = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+    shapes = rdflib.Graph().parse(SHAPES, format="turtle")
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    found = [
+        (str(results.value(result, sh.resultSeverity)).rsplit("#", 1)[-1], str(results.value(result, sh.resultMessage)))
+        for result in results.subjects(rdflib.RDF.type, sh.ValidationResult)
+    ]
+    return conforms, sorted(found)
+
+
+def _compact_prefixes(node) -> set[str]:
+    """The prefix of every compact IRI the document uses: in a key, a type or an @id."""
+    prefixes = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "@context":
+                if not key.startswith("@"):
+                    prefixes.add(key.split(":", 1)[0])
+                if key in ("@type", "@id") and isinstance(value, str) and not re.match(r"^(https?|mailto):", value):
+                    if ":" in value:
+                        prefixes.add(value.split(":", 1)[0])
+                prefixes |= _compact_prefixes(value)
+    elif isinstance(node, list):
+        for item in node:
+            prefixes |= _compact_prefixes(item)
+    return prefixes
+
+
+def test_the_dcat_metadata_is_complete_and_valid_dcat_ap_3(exported):
+    _, out, _ = exported
+    text = (out / "dcat.jsonld").read_text()
+    document = json.loads(text)
+    assert _compact_prefixes(document) <= set(document["@context"]), _compact_prefixes(document) - set(document["@context"])
+    conforms, results = _shacl(document)
+    assert conforms and not results, results
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=text, format="json-ld")
+    # every property and class is an absolute IRI: no undeclared prefix was read as relative
+    assert all(str(p).startswith("http") for _, p, _ in graph), sorted({str(p) for _, p, _ in graph})
+    assert all(str(o).startswith("http") for _, _, o in graph.triples((None, rdflib.RDF.type, None)))
+    # the temporal coverage is the data's: first month to the end of the last one
+    months = sorted({row["month_start_date"] for name in OPEN_TABLES if "month_start_date" in OPEN_TABLES[name]
+                     for row in pd.read_csv(out / "data" / f"{name}.csv", dtype=str).to_dict("records")})
+    temporal = document["dct:temporal"]
+    assert temporal["dcat:startDate"]["@value"] == months[0]
+    last = datetime.date.fromisoformat(months[-1])
+    following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    assert temporal["dcat:endDate"]["@value"] == (following - datetime.timedelta(days=1)).isoformat()
+    assert document["dct:issued"]["@value"] == document["dct:modified"]["@value"] == temporal["dcat:endDate"]["@value"]
+    # a distribution per file, its checksum and size the file's
+    distributions = {d["dcat:downloadURL"]["@id"].rsplit("/", 1)[-1]: d for d in document["dcat:distribution"]}
+    assert set(distributions) == {f"{name}.{kind}" for name in OPEN_TABLES for kind in ("csv", "parquet")}
+    for file_name, distribution in distributions.items():
+        data = (out / "data" / file_name).read_bytes()
+        assert distribution["spdx:checksum"]["spdx:checksumValue"]["@value"] == hashlib.sha256(data).hexdigest()
+        assert distribution["dcat:byteSize"]["@value"] == str(len(data))
+        assert distribution["dct:conformsTo"]["@id"].endswith("datapackage.json")
+    # nothing in it comes from the clock or the engine: the same bytes from every target
+    package = json.loads((out / "datapackage.json").read_text())
+    assert package["created"] not in text
+    assert "duckdb" not in text.lower()
+
+
+@pytest.mark.parametrize("mutation, property_", [
+    (lambda d: d.pop("dct:title"), "dct:title"),
+    (lambda d: d.pop("dct:description"), "dct:description"),
+    (lambda d: d["dcat:distribution"][0].pop("dcat:accessURL"), "dcat:accessURL"),
+    (lambda d: d["dct:publisher"].pop("foaf:name"), "foaf:name"),
+    (lambda d: d["dcat:distribution"][1]["spdx:checksum"].pop("spdx:algorithm"), "spdx:algorithm"),
+    (lambda d: d["dcat:distribution"][1]["spdx:checksum"].pop("spdx:checksumValue"), "spdx:checksumValue"),
+], ids=["dataset-title", "dataset-description", "distribution-access-url", "agent-name", "checksum-algorithm",
+        "checksum-value"])
+def test_the_shapes_reject_the_metadata_without_a_mandatory_property(exported, mutation, property_):
+    _, out, _ = exported
+    document = json.loads((out / "dcat.jsonld").read_text())
+    mutation(document)
+    conforms, results = _shacl(document)
+    assert not conforms
+    assert any(severity == "Violation" and property_ in message for severity, message in results), results
+
+
+def test_the_shapes_warn_about_a_missing_recommended_property(exported):
+    _, out, _ = exported
+    document = json.loads((out / "dcat.jsonld").read_text())
+    document.pop("dcat:theme")
+    conforms, results = _shacl(document)
+    assert not conforms and [severity for severity, _ in results] == ["Warning"], results
