@@ -35,6 +35,29 @@ LICENSE = {
 }
 PUBLISHER = "Sales Insights"
 ACCESS_URL = os.environ.get("SALES_INSIGHTS_OPEN_DATA_URL", "https://open-data.sales-insights.invalid/")
+CONTACT_EMAIL = os.environ.get("SALES_INSIGHTS_OPEN_DATA_CONTACT", "open-data@sales-insights.invalid")
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+# The EU country vocabulary's codes (ISO 3166-1 alpha-3) of the countries the warehouse
+# knows by name; a country missing here is still covered, by its name (dcat_spatial).
+COUNTRY_CODES = {
+    "Austria": "AUT", "Belgium": "BEL", "Bulgaria": "BGR", "Croatia": "HRV", "Cyprus": "CYP",
+    "Czechia": "CZE", "Denmark": "DNK", "Estonia": "EST", "Finland": "FIN", "France": "FRA",
+    "Germany": "DEU", "Greece": "GRC", "Hungary": "HUN", "Ireland": "IRL", "Italy": "ITA",
+    "Latvia": "LVA", "Lithuania": "LTU", "Luxembourg": "LUX", "Malta": "MLT", "Netherlands": "NLD",
+    "Norway": "NOR", "Poland": "POL", "Portugal": "PRT", "Romania": "ROU", "Slovakia": "SVK",
+    "Slovenia": "SVN", "Spain": "ESP", "Sweden": "SWE", "Switzerland": "CHE", "United Kingdom": "GBR",
+}
+# Every prefix the DCAT-AP metadata uses (D129).
+DCAT_CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "locn": "http://www.w3.org/ns/locn#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 def frictionless_type(data_type: str) -> str:
@@ -239,6 +262,186 @@ def field_for(column: dict) -> dict:
     return field
 
 
+def information_loss(warehouse: "Warehouse", manifest: dict, model: dict, rows: list[tuple],
+                     column_names: list[str]) -> dict:
+    """The share of the table's cells and of its value that disclosure control suppressed
+    (D128). The value is the measure the model's meta `information_loss` names, summed
+    per cell from the owner-only contributions model it names, before suppression: the
+    warehouse knows what each suppressed cell holds, the package only how much of the
+    whole is hidden. Exact decimal sums, shares rounded to 4 places: the same on every
+    engine."""
+    spec = model["config"]["meta"].get("information_loss")
+    if not spec:
+        raise SystemExit(f"{model['name']}: meta.information_loss (contributions, measure) is not declared")
+    contributions = [
+        node for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"] == spec["contributions"]
+    ]
+    if len(contributions) != 1:
+        raise SystemExit(f"{model['name']}: no contributions model {spec['contributions']!r} in the manifest")
+    columns = model["columns"]
+    key = model["config"]["meta"]["primary_key"]
+    values: dict[tuple, Decimal] = {}
+    for *cell, amount in warehouse.rows(contributions[0]["schema"], contributions[0]["alias"], [*key, spec["measure"]]):
+        cell = tuple(typed(value, columns[name]["data_type"], name) for value, name in zip(cell, key))
+        values[cell] = values.get(cell, Decimal(0)) + (Decimal(str(amount)) if amount is not None else Decimal(0))
+    positions = [column_names.index(name) for name in key]
+    status = column_names.index("suppression_status")
+    total = suppressed = Decimal(0)
+    suppressed_cells = 0
+    for row in rows:
+        cell = tuple(row[i] for i in positions)
+        if cell not in values:
+            raise SystemExit(f"{model['name']}: cell {cell} has no contribution in {spec['contributions']}")
+        total += values[cell]
+        if row[status] != "published":
+            suppressed_cells += 1
+            suppressed += values[cell]
+    return {
+        "measure": spec["measure"],
+        "cells": len(rows),
+        "suppressed_cells": suppressed_cells,
+        "suppressed_cell_share": share(Decimal(suppressed_cells), Decimal(len(rows))),
+        "suppressed_value_share": share(suppressed, total),
+    }
+
+
+def share(part: Decimal, whole: Decimal) -> float | None:
+    """part / whole rounded half-even to 4 places, from exact decimals."""
+    if not whole:
+        return None
+    return float((part / whole).quantize(Decimal("0.0001")))
+
+
+def add_coverage(coverage: dict, model: dict, rows: list[tuple], column_names: list[str]) -> None:
+    """The dates (every date column: month starts) and the countries (a `country` column,
+    totals left out) the table's rows cover."""
+    for i, name in enumerate(column_names):
+        if model["columns"][name]["data_type"].lower() == "date":
+            coverage["dates"].update(row[i] for row in rows if row[i] is not None)
+        if name == "country":
+            coverage["countries"].update(
+                row[i] for row in rows if row[i] is not None and row[i] not in ("All countries", "Unknown"))
+
+
+def month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def literal(value, datatype: str | None = None, language: str | None = None) -> dict:
+    node = {"@value": value}
+    if datatype:
+        node["@type"] = datatype
+    if language:
+        node["@language"] = language
+    return node
+
+
+def iri(value: str) -> dict:
+    return {"@id": value}
+
+
+def dcat_distribution(name: str, description: str, path: Path, media_type: str, file_format: str,
+                      checksum: str) -> dict:
+    """One file of the package as a DCAT-AP 3 distribution: everything in it is a function
+    of the file's bytes and of the dbt docs, so it is the same from every engine."""
+    return {
+        "@id": f"{ACCESS_URL}#distribution-{path.name}",
+        "@type": "dcat:Distribution",
+        "dct:title": literal(f"{name} ({file_format})", language="en"),
+        "dct:description": literal(description, language="en"),
+        "dcat:accessURL": iri(ACCESS_URL),
+        "dcat:downloadURL": iri(f"{ACCESS_URL}data/{path.name}"),
+        "dct:license": iri(LICENSE["path"]),
+        "dct:format": iri(f"{EU_AUTHORITY}file-type/{file_format}"),
+        "dcat:mediaType": iri(f"https://www.iana.org/assignments/media-types/{media_type}"),
+        "dcat:byteSize": literal(str(path.stat().st_size), "xsd:nonNegativeInteger"),
+        "spdx:checksum": {
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": iri("spdx:checksumAlgorithm_sha256"),
+            "spdx:checksumValue": literal(checksum, "xsd:hexBinary"),
+        },
+        # the file's columns, types, units, key and missing value: its resource in the package
+        "dct:conformsTo": iri(f"{ACCESS_URL}datapackage.json"),
+    }
+
+
+def dcat_spatial(countries: set[str]) -> list[dict]:
+    """The EU country vocabulary's resource of every country covered; a country it has no
+    code for here stays covered by name."""
+    spatial = []
+    for country in sorted(countries):
+        if country in COUNTRY_CODES:
+            spatial.append(iri(f"{EU_AUTHORITY}country/{COUNTRY_CODES[country]}"))
+        else:
+            spatial.append({"@type": "dct:Location", "locn:geographicName": literal(country, language="en")})
+    return spatial
+
+
+def dcat_dataset(package: dict, version: str, revision: str, coverage: dict, distributions: list[dict]) -> dict:
+    """The package as a DCAT-AP 3 dataset (D129). Issued and modified are the last day the
+    data covers, never the clock, so that every engine writes the same bytes."""
+    if not coverage["dates"]:
+        raise SystemExit("no date column in the open-data tables: the temporal coverage is unknown")
+    start, end = min(coverage["dates"]), month_end(max(coverage["dates"]))
+    reference_date = literal(end.isoformat(), "xsd:date")
+    for distribution in distributions:
+        distribution["dct:issued"] = reference_date
+        distribution["dct:modified"] = reference_date
+    return {
+        "@context": DCAT_CONTEXT,
+        "@id": f"{ACCESS_URL}#dataset",
+        "@type": "dcat:Dataset",
+        "dct:identifier": package["name"],
+        "dct:title": literal(package["title"], language="en"),
+        "dct:description": literal(package["description"], language="en"),
+        "dct:publisher": {
+            "@id": f"{ACCESS_URL}#publisher",
+            "@type": "foaf:Agent",
+            "foaf:name": literal(PUBLISHER, language="en"),
+            "dct:type": iri("http://purl.org/adms/publishertype/Company"),
+        },
+        "dcat:contactPoint": {
+            "@id": f"{ACCESS_URL}#contact-point",
+            "@type": "vcard:Kind",
+            "vcard:fn": literal(f"{PUBLISHER} open data", language="en"),
+            "vcard:hasEmail": iri(f"mailto:{CONTACT_EMAIL}"),
+        },
+        "dcat:keyword": [literal(keyword, language="en") for keyword in package["keywords"]],
+        "dcat:theme": iri(f"{EU_AUTHORITY}data-theme/ECON"),
+        "dct:temporal": {
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": literal(start.isoformat(), "xsd:date"),
+            "dcat:endDate": literal(end.isoformat(), "xsd:date"),
+        },
+        "dct:spatial": dcat_spatial(coverage["countries"]),
+        "dct:license": {
+            "@id": LICENSE["path"],
+            "@type": "dct:LicenseDocument",
+            "dct:title": literal(LICENSE["title"], language="en"),
+        },
+        "dct:accessRights": iri(f"{EU_AUTHORITY}access-right/PUBLIC"),
+        "dct:issued": reference_date,
+        "dct:modified": reference_date,
+        "dcat:version": version,
+        "dcat:landingPage": iri(ACCESS_URL),
+        "dct:conformsTo": {
+            "@id": f"{ACCESS_URL}datapackage.json",
+            "@type": "dct:Standard",
+            "dct:title": literal("The package's Frictionless Data Package descriptor (datapackage.json): "
+                                 "every table's fields, types, units, primary key and missing value", language="en"),
+        },
+        "dct:provenance": {
+            "@type": "dct:ProvenanceStatement",
+            "rdfs:label": literal(f"Built by dbt (project sales_insights, git revision {revision}) from the "
+                                  "company's sales and inventory exports, under statistical disclosure control; "
+                                  "see METHODOLOGY.md.", language="en"),
+        },
+        "dcat:distribution": distributions,
+    }
+
+
 # A node whose last run ended in one of these states may be published from.
 PUBLISHABLE_STATUSES = {"success", "pass", "warn", "no-op"}
 
@@ -318,6 +521,7 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     revision = git_revision()
     resources, distributions, quality = [], [], {}
+    coverage = {"dates": set(), "countries": set()}
     try:
         for model in models:
             name = model["name"]
@@ -361,22 +565,7 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_
                 (csv_path, "text/csv", "CSV", csv_hash),
                 (parquet_path, "application/vnd.apache.parquet", "PARQUET", parquet_hash),
             ]:
-                distributions.append({
-                    "@type": "dcat:Distribution",
-                    "dct:title": f"{name} ({file_format})",
-                    "dct:description": description,
-                    "dcat:accessURL": ACCESS_URL,
-                    "dcat:downloadURL": ACCESS_URL + f"data/{path.name}",
-                    "dct:license": LICENSE["path"],
-                    "dct:format": f"http://publications.europa.eu/resource/authority/file-type/{file_format}",
-                    "dcat:mediaType": media_type,
-                    "dcat:byteSize": path.stat().st_size,
-                    "spdx:checksum": {
-                        "@type": "spdx:Checksum",
-                        "spdx:algorithm": "spdx:checksumAlgorithm_sha256",
-                        "spdx:checksumValue": checksum,
-                    },
-                })
+                distributions.append(dcat_distribution(name, description, path, media_type, file_format, checksum))
             status_index = column_names.index("suppression_status")
             statuses = [row[status_index] for row in rows]
             quality[name] = {
@@ -391,7 +580,9 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_
                     and any(v is not None for i, v in enumerate(row) if i != status_index and column_names[i] not in primary_key
                             and column_names[i] != "aggregation_level")
                 ),
+                "information_loss": information_loss(warehouse, manifest, model, rows, column_names),
             }
+            add_coverage(coverage, model, rows, column_names)
     finally:
         warehouse.close()
 
@@ -420,23 +611,7 @@ def export(manifest_path: Path, out: Path, target: str, duckdb_path: str, spark_
     }
     (out / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
 
-    catalog = {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "spdx": "http://spdx.org/rdf/terms#",
-        },
-        "@type": "dcat:Dataset",
-        "dct:title": package["title"],
-        "dct:description": package["description"],
-        "dct:publisher": PUBLISHER,
-        "dct:issued": created,
-        "owl:versionInfo": version,
-        "dct:license": LICENSE["path"],
-        "dcat:landingPage": ACCESS_URL,
-        "dct:provenance": package["sources"][0]["description"],
-        "dcat:distribution": distributions,
-    }
+    catalog = dcat_dataset(package, version, revision, coverage, distributions)
     (out / "dcat.jsonld").write_text(json.dumps(catalog, indent=2, ensure_ascii=False) + "\n")
     shutil.copy(Path(__file__).with_name("METHODOLOGY.md"), out / "METHODOLOGY.md")
 

@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import pytest
@@ -627,3 +627,201 @@ def test_suppressed_cells_are_the_declared_missing_value_in_the_csv(exported):
         assert not (csv[measures] == "").any().any(), name
         assert table["suppressed_cells_with_a_value"] == 0
         assert table["published_cells"] + table["primary_suppressed_cells"] + table["secondary_suppressed_cells"] == len(csv)
+
+
+# --- information loss: measured, published, and never silently larger (D128) ----------
+
+# The shares of each table's cells and value suppressed, as measured when they were last
+# recorded: the ceilings the export's quality report must stay under, per data set.
+INFORMATION_LOSS_CEILINGS = json.loads((PROJECT_ROOT / "test_suite" / "open_data_information_loss.json").read_text())
+LOSS_SHARES = ("suppressed_cell_share", "suppressed_value_share")
+
+
+def _loss_above_ceiling(tables: dict, ceilings: dict) -> list:
+    """Every table whose share of suppressed cells or value is missing or above its ceiling."""
+    problems = []
+    for name, ceiling in sorted(ceilings.items()):
+        loss = tables.get(name, {}).get("information_loss", {})
+        for share in LOSS_SHARES:
+            if loss.get(share) is None or loss[share] > ceiling[share]:
+                problems.append((name, share, loss.get(share), ceiling[share]))
+    return problems
+
+
+def test_the_information_loss_check_fails_when_a_share_grows():
+    """The ceiling check itself can fail: a share one step above its ceiling, or missing."""
+    ceilings = INFORMATION_LOSS_CEILINGS["sample"]
+    at_ceiling = {name: {"information_loss": dict(shares)} for name, shares in ceilings.items()}
+    assert _loss_above_ceiling(at_ceiling, ceilings) == []
+    for name in ceilings:
+        for share in LOSS_SHARES:
+            grown = json.loads(json.dumps(at_ceiling))
+            grown[name]["information_loss"][share] = round(ceilings[name][share] + 0.0001, 4)
+            assert [(p[0], p[1]) for p in _loss_above_ceiling(grown, ceilings)] == [(name, share)]
+    missing = {name: table for name, table in at_ceiling.items() if name != "open_inventory_by_month_category"}
+    assert {p[0] for p in _loss_above_ceiling(missing, ceilings)} == {"open_inventory_by_month_category"}
+
+
+def _independent_loss(warehouse, name: str, measure: str, contributions: str) -> tuple[float, float]:
+    """The shares recomputed in SQL from the warehouse, independently of the exporter."""
+    keys = OPEN_TABLES[name]
+    join = " and ".join(f"t.{k} is not distinct from c.{k}" for k in keys)
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+        cells, suppressed_cells, value, suppressed_value = connection.execute(f"""
+            with values_per_cell as (
+                select {", ".join(keys)}, sum({measure}) as value
+                from disclosure_control.{contributions}
+                group by {", ".join(keys)}
+            )
+            select
+                count(*),
+                count(*) filter (where t.suppression_status <> 'published'),
+                sum(c.value),
+                sum(c.value) filter (where t.suppression_status <> 'published')
+            from open_data.{name} as t
+            left join values_per_cell as c on {join}
+        """).fetchone()
+    return suppressed_cells / cells, float(Decimal(suppressed_value or 0) / Decimal(value))
+
+
+def test_information_loss_is_reported_and_stays_under_its_recorded_ceiling(exported, request):
+    """The quality report gives each table's share of suppressed cells and of suppressed
+    value (its main measure, from the owner-only contributions); the shares agree with an
+    independent recomputation and never exceed the ceilings recorded in
+    test_suite/open_data_information_loss.json, so that loss cannot grow unnoticed."""
+    _, out, warehouse = exported
+    data_set = request.node.callspec.params["exported"]
+    tables = json.loads((out / "quality_report.json").read_text())["tables"]
+    models = {n["name"]: n for n in warehouse.manifest["nodes"].values() if n["resource_type"] == "model"}
+    print(f"\ninformation loss ({data_set}):")
+    for name in OPEN_TABLES:
+        loss = tables[name]["information_loss"]
+        print(f"  {name}: {json.dumps({share: loss[share] for share in LOSS_SHARES})}")
+        spec = models[name]["config"]["meta"]["information_loss"]
+        assert loss["measure"] == spec["measure"] and loss["cells"] == tables[name]["rows"], (name, loss)
+        assert loss["suppressed_cells"] == tables[name]["rows"] - tables[name]["published_cells"], (name, loss)
+        cell_share, value_share = _independent_loss(warehouse, name, spec["measure"], spec["contributions"])
+        assert loss["suppressed_cell_share"] == pytest.approx(cell_share, abs=0.00005), name
+        assert loss["suppressed_value_share"] == pytest.approx(value_share, abs=0.00005), name
+        assert 0 < loss["suppressed_value_share"] < 1, name
+    # the value share adds nothing to what the tables give: every month's total, which
+    # also bounds the quarters, is published, so the suppressed sum is total minus published
+    for name in OPEN_TABLES:
+        csv = pd.read_csv(out / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+        if "aggregation_level" in csv:
+            totals = csv[csv.aggregation_level.isin(["month_total", "all_categories", "all_ship_modes"])]
+            assert len(totals) == csv.month_start_date.nunique() and (totals.suppression_status == "published").all(), name
+    assert not _loss_above_ceiling(tables, INFORMATION_LOSS_CEILINGS[data_set])
+
+
+def test_the_docs_show_the_recorded_information_loss_of_the_sample():
+    """docs/open_data.md's loss table is the ceiling file's sample row by row."""
+    docs = (PROJECT_ROOT / "docs" / "open_data.md").read_text()
+    def percent(share: float) -> str:
+        return str((Decimal(str(share)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + " %"
+
+    for name, shares in INFORMATION_LOSS_CEILINGS["sample"].items():
+        row = f"| `{name}` | {percent(shares['suppressed_cell_share'])} | {percent(shares['suppressed_value_share'])} |"
+        assert row in docs, row
+
+
+# --- DCAT-AP 3 metadata, validated with SHACL (D129) -----------------------------------
+
+SHAPES = PROJECT_ROOT / "open_data_export" / "shapes" / "dcat_ap_3.ttl"
+
+
+def _shacl(document: dict) -> tuple[bool, list[tuple[str, str]]]:
+    """Validate a JSON-LD document against the repository's DCAT-AP 3 shapes: whether it
+    conforms, and each result's severity and message."""
+    import pyshacl
+    import rdflib
+
+    data = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+    shapes = rdflib.Graph().parse(SHAPES, format="turtle")
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    found = [
+        (str(results.value(result, sh.resultSeverity)).rsplit("#", 1)[-1], str(results.value(result, sh.resultMessage)))
+        for result in results.subjects(rdflib.RDF.type, sh.ValidationResult)
+    ]
+    return conforms, sorted(found)
+
+
+def _compact_prefixes(node) -> set[str]:
+    """The prefix of every compact IRI the document uses: in a key, a type or an @id."""
+    prefixes = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "@context":
+                if not key.startswith("@"):
+                    prefixes.add(key.split(":", 1)[0])
+                if key in ("@type", "@id") and isinstance(value, str) and not re.match(r"^(https?|mailto):", value):
+                    if ":" in value:
+                        prefixes.add(value.split(":", 1)[0])
+                prefixes |= _compact_prefixes(value)
+    elif isinstance(node, list):
+        for item in node:
+            prefixes |= _compact_prefixes(item)
+    return prefixes
+
+
+def test_the_dcat_metadata_is_complete_and_valid_dcat_ap_3(exported):
+    _, out, _ = exported
+    text = (out / "dcat.jsonld").read_text()
+    document = json.loads(text)
+    assert _compact_prefixes(document) <= set(document["@context"]), _compact_prefixes(document) - set(document["@context"])
+    conforms, results = _shacl(document)
+    assert conforms and not results, results
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=text, format="json-ld")
+    # every property and class is an absolute IRI: no undeclared prefix was read as relative
+    assert all(str(p).startswith("http") for _, p, _ in graph), sorted({str(p) for _, p, _ in graph})
+    assert all(str(o).startswith("http") for _, _, o in graph.triples((None, rdflib.RDF.type, None)))
+    # the temporal coverage is the data's: first month to the end of the last one
+    months = sorted({row["month_start_date"] for name in OPEN_TABLES if "month_start_date" in OPEN_TABLES[name]
+                     for row in pd.read_csv(out / "data" / f"{name}.csv", dtype=str).to_dict("records")})
+    temporal = document["dct:temporal"]
+    assert temporal["dcat:startDate"]["@value"] == months[0]
+    last = datetime.date.fromisoformat(months[-1])
+    following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    assert temporal["dcat:endDate"]["@value"] == (following - datetime.timedelta(days=1)).isoformat()
+    assert document["dct:issued"]["@value"] == document["dct:modified"]["@value"] == temporal["dcat:endDate"]["@value"]
+    # a distribution per file, its checksum and size the file's
+    distributions = {d["dcat:downloadURL"]["@id"].rsplit("/", 1)[-1]: d for d in document["dcat:distribution"]}
+    assert set(distributions) == {f"{name}.{kind}" for name in OPEN_TABLES for kind in ("csv", "parquet")}
+    for file_name, distribution in distributions.items():
+        data = (out / "data" / file_name).read_bytes()
+        assert distribution["spdx:checksum"]["spdx:checksumValue"]["@value"] == hashlib.sha256(data).hexdigest()
+        assert distribution["dcat:byteSize"]["@value"] == str(len(data))
+        assert distribution["dct:conformsTo"]["@id"].endswith("datapackage.json")
+    # nothing in it comes from the clock or the engine: the same bytes from every target
+    package = json.loads((out / "datapackage.json").read_text())
+    assert package["created"] not in text
+    assert "duckdb" not in text.lower()
+
+
+@pytest.mark.parametrize("mutation, property_", [
+    (lambda d: d.pop("dct:title"), "dct:title"),
+    (lambda d: d.pop("dct:description"), "dct:description"),
+    (lambda d: d["dcat:distribution"][0].pop("dcat:accessURL"), "dcat:accessURL"),
+    (lambda d: d["dct:publisher"].pop("foaf:name"), "foaf:name"),
+    (lambda d: d["dcat:distribution"][1]["spdx:checksum"].pop("spdx:algorithm"), "spdx:algorithm"),
+    (lambda d: d["dcat:distribution"][1]["spdx:checksum"].pop("spdx:checksumValue"), "spdx:checksumValue"),
+], ids=["dataset-title", "dataset-description", "distribution-access-url", "agent-name", "checksum-algorithm",
+        "checksum-value"])
+def test_the_shapes_reject_the_metadata_without_a_mandatory_property(exported, mutation, property_):
+    _, out, _ = exported
+    document = json.loads((out / "dcat.jsonld").read_text())
+    mutation(document)
+    conforms, results = _shacl(document)
+    assert not conforms
+    assert any(severity == "Violation" and property_ in message for severity, message in results), results
+
+
+def test_the_shapes_warn_about_a_missing_recommended_property(exported):
+    _, out, _ = exported
+    document = json.loads((out / "dcat.jsonld").read_text())
+    document.pop("dcat:theme")
+    conforms, results = _shacl(document)
+    assert not conforms and [severity for severity, _ in results] == ["Warning"], results
