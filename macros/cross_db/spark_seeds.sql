@@ -14,15 +14,6 @@
     {{- return(spark_type_name(data_type)) -}}
 {%- endmacro %}
 
-{#- A Spark SQL string literal: backslash is Spark's escape character. -#}
-{% macro spark_seed_literal(value) -%}
-    {%- if value is none -%}
-        null
-    {%- else -%}
-        '{{ (value | string).replace("\\", "\\\\").replace("'", "\\'") }}'
-    {%- endif -%}
-{%- endmacro %}
-
 {% macro spark__create_csv_table(model, agate_table) -%}
     {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
     {%- set sql -%}
@@ -52,10 +43,13 @@
             insert into {{ this.render() }} values
             {% for row in chunk -%}
             ({%- for value in row -%}
+                {#- a Spark SQL string literal (backslash is Spark's escape character),
+                    written inline: a macro call per value cost more than the load itself -#}
+                {%- set literal = 'null' if value is none else "'" ~ (value | string).replace("\\", "\\\\").replace("'", "\\'") ~ "'" -%}
                 {%- if column_types[loop.index0] == 'string' -%}
-                {{ spark_seed_literal(value) }}
+                {{ literal }}
                 {%- else -%}
-                cast({{ spark_seed_literal(value) }} as {{ column_types[loop.index0] }})
+                cast({{ literal }} as {{ column_types[loop.index0] }})
                 {%- endif -%}
                 {{ ',' if not loop.last }}
             {%- endfor -%}){{ ',' if not loop.last }}
