@@ -16,7 +16,7 @@ import jinja2
 import pytest
 import yaml
 
-from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, mart_profile, profile_differences, profile_queries, run
+from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, mart_profile, profile_differences, profile_queries
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import _unavailable
 

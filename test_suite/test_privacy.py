@@ -6,8 +6,8 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import (DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, VENV_BIN, Warehouse, pseudonym, pseudonymization_key,
-                      query, run)
+from conftest import (DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, Warehouse, pseudonym, pseudonymization_key,
+                      query)
 from test_engines import _unavailable
 
 PERSONAL_COLUMNS = {
