@@ -41,7 +41,7 @@
     {%- endset -%}
     {%- set to_purge = run_query("select count(*) from " ~ landed ~ " where " ~ still_personal).columns[0].values()[0] | int -%}
     {%- if to_purge > 0 -%}
-        {%- do adapter.dispatch('redact_landed_rows', 'sales_insights')(landed, requests, redacted_columns, still_personal) -%}
+        {%- do adapter.dispatch('redact_landed_rows', 'sales_insights')(landed, requests, redacted_columns, still_personal, to_purge) -%}
     {%- endif -%}
     {%- set left_over = run_query("select count(*) from " ~ landed ~ " where " ~ still_personal).columns[0].values()[0] | int -%}
     {%- if left_over > 0 -%}
@@ -91,8 +91,11 @@
 {%- endmacro %}
 
 {#- In a transaction of its own, committed: dbt-mysql, unlike the others, does not
-    autocommit what a run-operation runs. -#}
-{% macro default__redact_landed_rows(landed, requests, redacted_columns, still_personal) -%}
+    autocommit what a run-operation runs. Where the landing records batches, the redacted
+    rows are a landing batch of their own (`purge`), so that the base model built batch
+    by batch reads them again (macros/incremental/landing_batches.sql). -#}
+{% macro default__redact_landed_rows(landed, requests, redacted_columns, still_personal, row_count) -%}
+    {%- set batch = landing_batch_of_a_rewrite(landed) -%}
     {%- call statement('redact_landed_rows', auto_begin=True) -%}
         update {{ landed }}
         set
@@ -100,15 +103,24 @@
             {%- for column in redacted_columns %},
             {{ column }} = {{ redacted_value(column) }}
             {%- endfor %}
+            {%- if batch is not none %},
+            _landing_batch_id = '{{ batch.id }}'
+            {%- endif %}
         where {{ still_personal }}
     {%- endcall -%}
+    {%- if batch is not none -%}
+        {%- call statement('record_purge_batch') -%}
+            {{ record_landing_batch_sql(batch, landed.identifier, 'purge', row_count) }}
+        {%- endcall -%}
+    {%- endif -%}
     {%- do adapter.commit() -%}
 {%- endmacro %}
 
 {#- Parquet tables have no UPDATE, and Spark cannot overwrite a table it reads: the
     redacted table goes through a side table, as in spark__purge_erased_customers. Spark
-    allows an IN subquery only in a filter, so the projection joins the requests. -#}
-{% macro spark__redact_landed_rows(landed, requests, redacted_columns, still_personal) -%}
+    allows an IN subquery only in a filter, so the projection joins the requests. No
+    landing batch is recorded: Spark's base models are rebuilt in full at every run. -#}
+{% macro spark__redact_landed_rows(landed, requests, redacted_columns, still_personal, row_count) -%}
     {%- set columns = adapter.get_columns_in_relation(landed) | map(attribute='name') | list -%}
     {%- set side = landed.incorporate(path={"identifier": landed.identifier ~ "__purging"}) -%}
     {%- set select_list = [] -%}

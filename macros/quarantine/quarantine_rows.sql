@@ -13,16 +13,18 @@
     - `superseded_reason` for every valid version of a business key but the latest
       (latest `updated_at_column` wins; ties and tables without one are broken by the
       fingerprint, so the choice is deterministic).
-    Exactly one row per business key keeps a null reason: the one staging uses.
+    Exactly one row per business key keeps a null reason: the one staging uses. With
+    `landing_batch_column`, of identical copies the first landed is the one used, so
+    that a model built batch by batch picks the same copy as a full build.
 #}
-{% macro assign_quarantine_reason(validated_cte, key_columns, updated_at_column=none, superseded_reason='superseded_by_later_version') -%}
+{% macro assign_quarantine_reason(validated_cte, key_columns, updated_at_column=none, superseded_reason='superseded_by_later_version', landing_batch_column=none) -%}
     fingerprinted as (
 
         select
             *,
             row_number() over (
                 partition by row_fingerprint
-                order by row_fingerprint
+                order by {{ landing_batch_column ~ ', ' if landing_batch_column }}row_fingerprint
             ) as fingerprint_occurrence
         from {{ validated_cte }}
 
@@ -114,6 +116,21 @@ select * from final
 {%- endmacro %}
 
 {#- The hash of a whole landed row, over the contract's columns in a fixed order. -#}
+{#- A row's business key as text: the trimmed values of `columns`, '|'-separated, an
+    empty string for a missing one (so that a row without its key still has a key). -#}
+{% macro record_key(columns) -%}
+    {%- if columns | length == 1 -%}
+        coalesce({{ clean_text(columns[0]) }}, '')
+    {%- else -%}
+        {%- set parts = [] -%}
+        {%- for column in columns -%}
+            {%- do parts.append("coalesce(" ~ clean_text(column) ~ ", '')") -%}
+            {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+        {%- endfor -%}
+        {{ dbt.concat(parts) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro row_fingerprint(columns) -%}
     {{ generate_surrogate_key(columns) }}
 {%- endmacro %}

@@ -10,10 +10,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        {{ dbt.concat([
-            "coalesce(" ~ clean_text('country') ~ ", '')", "'|'",
-            "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
-        ]) }} as record_key,
+        {{ record_key(['country', 'fiscal_year']) }} as record_key,
 
         {{ clean_text('country') }} as country,
         {{ parse_integer('fiscal_year') }} as fiscal_year,

@@ -10,10 +10,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        {{ dbt.concat([
-            "coalesce(" ~ clean_text('product_id') ~ ", '')", "'|'",
-            "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
-        ]) }} as record_key,
+        {{ record_key(['product_id', 'fiscal_year']) }} as record_key,
 
         {{ clean_text('product_id') }} as product_id,
         {{ parse_integer('fiscal_year') }} as fiscal_year,

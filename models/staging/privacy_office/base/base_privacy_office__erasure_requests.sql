@@ -34,7 +34,7 @@ parsed as (
             "coalesce(" ~ clean_text('customer_id') ~ ", '')", "'|'",
             "coalesce(" ~ clean_text('requested_at') ~ ", '')",
         ]), 'pseudonymization_key') }} as row_fingerprint,
-        coalesce({{ clean_text('requested_at') }}, '') as record_key,
+        {{ record_key(['requested_at']) }} as record_key,
         {{ customer_number('customer_id') }} as requested_customer_id,
         {{ parse_timestamp('requested_at') }} as requested_at,
         case

@@ -10,7 +10,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        coalesce({{ clean_text('carrier_id') }}, '') as record_key,
+        {{ record_key(['carrier_id']) }} as record_key,
 
         {{ clean_text('carrier_id') }} as carrier_id,
         {{ clean_text('carrier_name') }} as carrier_name,

@@ -12,7 +12,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        coalesce({{ clean_text('location_id') }}, '') as record_key,
+        {{ record_key(['location_id']) }} as record_key,
 
         {{ clean_text('location_id') }} as location_id,
         {{ clean_text('location_name') }} as location_name,

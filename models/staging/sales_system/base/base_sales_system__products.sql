@@ -13,7 +13,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        coalesce({{ clean_text('product_id') }}, '') as record_key,
+        {{ record_key(['product_id']) }} as record_key,
 
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('supplier_id') }} as supplier_id,

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(**incremental_by_landing_batch_config('sales_system', 'sales_order_lines')) }}
 
 {%- set landed_columns = [
     'order_id', 'order_line_number', 'order_date', 'ship_date', 'ship_mode', 'carrier_id',
@@ -9,9 +9,25 @@
     'updated_at',
 ] %}
 
+{%- set landed = raw_source('sales_system', 'sales_order_lines') %}
+{%- set erasure_requests = raw_source('privacy_office', 'erasure_requests') %}
+
+{%- set erasure_requested_since_last_build = none %}
+{%- if is_incremental() %}
+    {%- set erasure_requested_since_last_build -%}
+        {{ customer_number('customer_id') }} in (
+            select {{ customer_number('customer_id') }}
+            from {{ erasure_requests }}
+            where {{ landed_since_last_build(erasure_requests) }}
+        )
+    {%- endset %}
+{%- endif %}
+
 with source as (
 
-    select * from {{ raw_source('sales_system', 'sales_order_lines') }}
+    -- on an incremental run, the lines landed since the last build and the lines of each
+    -- customer whose erasure request landed since (macros/incremental/landing_batches.sql)
+    {{ landed_rows_to_process(landed, ['order_id', 'order_line_number'], erasure_requested_since_last_build) }}
 
 ),
 
@@ -31,10 +47,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        {{ dbt.concat([
-            "coalesce(" ~ clean_text('order_id') ~ ", '')", "'|'",
-            "coalesce(" ~ clean_text('order_line_number') ~ ", '')",
-        ]) }} as record_key,
+        {{ record_key(['order_id', 'order_line_number']) }} as record_key,
 
         -- ids
         {{ clean_text('order_id') }} as order_id,
@@ -75,6 +88,9 @@ parsed as (
         -- timestamps
         {{ parse_timestamp('updated_at') }} as updated_at,
 
+        -- the landing that brought the row
+        {{ landing_batch_id(landed) }} as _landing_batch_id,
+
         -- the first contract rule the row breaks, in the documented order
         case
             when {{ clean_text('order_id') }} is null then 'missing_order_id'
@@ -111,7 +127,9 @@ parsed as (
 
 ),
 
-{{ assign_quarantine_reason('parsed', ['order_id', 'order_line_number'], 'updated_at') }},
+{{ assign_quarantine_reason(
+    'parsed', ['order_id', 'order_line_number'], 'updated_at', landing_batch_column='_landing_batch_id'
+) }},
 
 final as (
 
@@ -151,7 +169,8 @@ final as (
         ship_date,
         {{ age_band('customer_birth_date', 'order_date') }} as customer_age_band,
 
-        updated_at
+        updated_at,
+        _landing_batch_id
     from deduplicated
 
 )

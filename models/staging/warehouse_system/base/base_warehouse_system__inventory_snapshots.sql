@@ -1,13 +1,18 @@
-{{ config(materialized='table') }}
+{{ config(**incremental_by_landing_batch_config('warehouse_system', 'inventory_snapshots')) }}
 
 {%- set landed_columns = [
     'snapshot_date', 'environment', 'warehouse_id', 'product_id', 'quantity_on_hand',
     'quantity_reserved', 'reorder_point', 'unit_cost', 'currency',
 ] %}
 
+{%- set landed = raw_source('warehouse_system', 'inventory_snapshots') %}
+{%- set key_columns = ['snapshot_date', 'environment', 'warehouse_id', 'product_id'] %}
+
 with source as (
 
-    select * from {{ raw_source('warehouse_system', 'inventory_snapshots') }}
+    -- on an incremental run, the positions landed since the last build
+    -- (macros/incremental/landing_batches.sql)
+    {{ landed_rows_to_process(landed, key_columns) }}
 
 ),
 
@@ -15,12 +20,7 @@ parsed as (
 
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
-        {{ dbt.concat([
-            "coalesce(" ~ clean_text('snapshot_date') ~ ", '')", "'|'",
-            "coalesce(" ~ clean_text('environment') ~ ", '')", "'|'",
-            "coalesce(" ~ clean_text('warehouse_id') ~ ", '')", "'|'",
-            "coalesce(" ~ clean_text('product_id') ~ ", '')",
-        ]) }} as record_key,
+        {{ record_key(key_columns) }} as record_key,
 
         -- ids
         {{ clean_text('warehouse_id') }} as warehouse_id,
@@ -57,16 +57,20 @@ parsed as (
             when
                 upper(coalesce({{ clean_text('currency') }}, '{{ var("reporting_currency") }}'))
                 <> '{{ var("reporting_currency") }}' then 'unsupported_currency'
-        end as invalid_reason
+        end as invalid_reason,
+
+        -- the landing that brought the row
+        {{ landing_batch_id(landed) }} as _landing_batch_id
     from source
 
 ),
 
 {{ assign_quarantine_reason(
     'parsed',
-    ['snapshot_date', 'environment', 'warehouse_id', 'product_id'],
+    key_columns,
     none,
     'conflicting_duplicate_key',
+    landing_batch_column='_landing_batch_id',
 ) }}
 
 select * from deduplicated
