@@ -64,7 +64,7 @@ def duckdb_differences(left: Path, right: Path, relations) -> list:
     """(schema, table, rows only left, rows only right) for every relation that differs
     (the loader's batch column aside)."""
     differences = []
-    columns = f"columns(c -> c <> '{BATCH_COLUMN}')"
+    columns = f"columns(lambda c: c <> '{BATCH_COLUMN}')"
     with duckdb.connect() as connection:
         connection.execute(f"attach '{left}' as l (read_only)")
         connection.execute(f"attach '{right}' as r (read_only)")
