@@ -8,6 +8,7 @@ the raw schema of a warehouse target (the DBT_* settings of profiles.yml.example
    new rows as contract-shaped CSV files (landing directory under the state directory);
 3. each file is appended to its raw table by raw_loader (whose ledger skips a file
    already appended), then removed; deleted order lines are removed from the raw table;
+   everything a run lands or removes is one landing batch (one batch id, docs/landing.md);
 4. the run is recorded per table in `<raw schema>._extract_load_runs` and printed.
 
 Exit status 0 on success, 1 with an `error:` line on failure. A re-run after a failure
@@ -111,7 +112,7 @@ def land(warehouse: Warehouse, contract: dict, files: list[tuple[str, Path]], ru
             deletions = [(row["order_id"], row["order_line_number"], row["deleted_at"])
                          for row in csv.DictReader(handle)]
         runs[table].rows_landed += len(deletions)
-        runs["sales_order_lines"].rows_deleted += warehouse.delete_order_lines(deletions)
+        runs["sales_order_lines"].rows_deleted += warehouse.delete_order_lines(deletions, path.name)
         path.unlink()
 
 
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     status, message = "succeeded", None
     try:
         warehouse.ensure_run_log()
+        engine.begin_batch()
         name = source.pipeline_name(args.target, warehouse.identity(), oltp)
         landing = source.landing_dir(args.state_dir, name)
         pending = _landed_files(landing, names)

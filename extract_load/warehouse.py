@@ -1,6 +1,7 @@
 """The warehouse side, on top of raw_loader's engines: append the landed files (its
-ledger skips a file already appended), remove deleted order lines from the raw table,
-and record every run in `<raw schema>._extract_load_runs`."""
+ledger skips a file already appended), remove deleted order lines from the raw table
+(recorded in the ledger as a `delete` of the run's batch), and record every run in
+`<raw schema>._extract_load_runs`."""
 from __future__ import annotations
 
 from raw_loader.engines import DuckDBEngine, Engine, MySQLEngine, PostgresEngine, SparkEngine
@@ -87,9 +88,11 @@ class Warehouse:
             for row in rows)
         self.execute(f"insert into {self.table(RUN_LOG)} values {values}")
 
-    def delete_order_lines(self, deletions: list[tuple[str, str, str]]) -> int:
+    def delete_order_lines(self, deletions: list[tuple[str, str, str]], file_name: str | None = None) -> int:
         """Remove every landed version of each deleted line that is not later than its
-        deletion (a line re-created under the same number afterwards stays)."""
+        deletion (a line re-created under the same number afterwards stays). Rows removed
+        are recorded in the ledger (mode `delete`, the engine's current batch): dbt then
+        reprocesses the table in full."""
         if not deletions:
             return 0
         table = self.table("sales_order_lines")
@@ -104,6 +107,8 @@ class Warehouse:
                 removed += self._spark_delete(table, predicate)
             else:
                 removed += self.execute(f"delete from {table} where {predicate}") or 0
+        if removed:
+            self.engine.record_entry("sales_order_lines", "delete", removed, file_name)
         return removed
 
     def _spark_delete(self, table: str, predicate: str) -> int:

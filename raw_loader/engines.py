@@ -3,8 +3,8 @@
 Every load of a table is all-or-nothing: in one transaction on DuckDB (through a side
 table `<table>__loading`) and PostgreSQL (truncate and COPY into the table itself, which
 the staging views depend on), by loading a side table and an atomic RENAME on MySQL, by
-a side table and drop-and-rename on Spark. Raw
-tables hold the contract's columns only, all as text; extra columns are dropped.
+a side table and drop-and-rename on Spark. Raw tables hold the contract's columns, all as
+text (extra columns of a file are dropped), and one more, last: `_landing_batch_id`.
 
 A whole landing (several tables) is all-or-nothing too, between `begin_landing()` and
 `commit_landing()` / `rollback_landing()` (docs/landing.md, D96): one transaction on
@@ -16,9 +16,16 @@ read nothing and so cannot fail on the data.
 An engine's error is re-raised without any landed value in it (`without_values`): the
 records hold personal data.
 
+Every landing has one batch id (`next_batch_id`): the UTC time it began as 20 digits
+(`YYYYMMDDHHMMSSffffff`), always greater than every id before it. Every row it writes into
+a raw table carries it in `_landing_batch_id` (rows landed by an older loader: null), so
+that dbt can process only the batches it has not processed yet (docs/landing.md).
+
 The ledger table `_load_ledger` in the raw schema records every load (table, file,
-SHA-256, rows, time) since the table was last replaced: an append of a file already in a
-table is skipped, which is what makes a re-run of an append safe.
+SHA-256, rows, mode, time, batch id) since the table was last replaced: an append of a
+file already in a table is skipped, which is what makes a re-run of an append safe. Its
+modes: `replace` (the table's earlier rows are deleted first), `append`, and `delete`
+(rows the extract-load removed from a raw table).
 """
 from __future__ import annotations
 
@@ -36,7 +43,9 @@ from .progress import ReadProgress, say
 
 LEDGER = "_load_ledger"
 LEDGER_COLUMNS = ("table_name", "file_name", "file_sha256", "file_bytes", "row_count",
-                  "load_mode", "loaded_at")
+                  "load_mode", "loaded_at", "landing_batch_id")
+BATCH_COLUMN = "_landing_batch_id"  # the last column of every raw table the loader writes
+BATCH_ID_FORMAT = "%Y%m%d%H%M%S%f"
 
 
 def sha256_of(path: Path) -> str:
@@ -49,6 +58,15 @@ def sha256_of(path: Path) -> str:
 
 def now_text() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def next_batch_id(latest: str | None, now: datetime | None = None) -> str:
+    """A landing's batch id: the UTC time as 20 digits, or the latest id + 1 when the
+    clock is not past it (ids only grow, so "newer than the last batch built" holds)."""
+    candidate = (now or datetime.now(timezone.utc)).strftime(BATCH_ID_FORMAT)
+    if latest and candidate <= latest:
+        return str(int(latest) + 1).zfill(len(candidate))
+    return candidate
 
 
 def _quote(name: str) -> str:
@@ -65,9 +83,23 @@ class Engine:
     def __init__(self, schema: str):
         self.schema = schema
         self.in_landing = False
+        self.batch_id: str | None = None
+
+    def begin_batch(self) -> str:
+        """Takes the batch id of everything this engine lands from now on: one landing of
+        the loader, or one extract-load run (which lands file by file)."""
+        self.batch_id = next_batch_id(self.latest_batch_id())
+        return self.batch_id
+
+    @property
+    def landing_batch_id(self) -> str:
+        """The current batch id; a load outside any landing or batch begins one."""
+        return self.batch_id or self.begin_batch()
 
     def begin_landing(self) -> None:
-        """The loads and ledger records until commit_landing() land together or not at all."""
+        """The loads and ledger records until commit_landing() land together or not at all,
+        under one new batch id."""
+        self.begin_batch()
         self.in_landing = True
 
     def commit_landing(self) -> None:
@@ -80,10 +112,20 @@ class Engine:
         """Load the file (mode replace|append); returns the rows the table received."""
         raise NotImplementedError
 
+    def latest_batch_id(self) -> str | None:
+        """The greatest batch id in the ledger."""
+        raise NotImplementedError
+
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         raise NotImplementedError
 
     def record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
+        self.record_entry(landed.table.name, mode, rows, landed.path.name, file_sha256, landed.size_bytes)
+
+    def record_entry(self, table: str, mode: str, rows: int, file_name: str | None = None,
+                     file_sha256: str | None = None, file_bytes: int | None = None) -> None:
+        """One ledger row of the current batch (mode replace|append|delete); a replace
+        first deletes the table's earlier rows."""
         raise NotImplementedError
 
     def row_count(self, table: str) -> int:
@@ -92,9 +134,10 @@ class Engine:
     def close(self) -> None:
         pass
 
-    def _ledger_row(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> tuple:
-        return (landed.table.name, landed.path.name, file_sha256, str(landed.size_bytes),
-                str(rows), mode, now_text())
+    def _ledger_row(self, table: str, mode: str, rows: int, file_name: str | None,
+                    file_sha256: str | None, file_bytes: int | None) -> tuple:
+        return (table, file_name, file_sha256, None if file_bytes is None else str(file_bytes),
+                str(rows), mode, now_text(), self.landing_batch_id)
 
 
 def csv_copy_of_parquet(landed: LandedFile, workdir: Path) -> Path:
@@ -126,6 +169,8 @@ class DuckDBEngine(Engine):
         self.connection.execute(f"create schema if not exists {_quote(schema)}")
         columns = ", ".join(f"{c} varchar" for c in LEDGER_COLUMNS)
         self.connection.execute(f"create table if not exists {self._table(LEDGER)} ({columns})")
+        self.connection.execute(  # a ledger of an older loader
+            f"alter table {self._table(LEDGER)} add column if not exists landing_batch_id varchar")
 
     def _table(self, name: str) -> str:
         return f"{_quote(self.schema)}.{_quote(name)}"
@@ -141,6 +186,8 @@ class DuckDBEngine(Engine):
         table = landed.table
         columns = ", ".join(f"cast({_quote(landed.original_name(c))} as varchar) as {c}"
                             for c in table.columns)
+        columns += f", cast({_literal(self.landing_batch_id)} as varchar) as {BATCH_COLUMN}"
+        names = ", ".join([*table.columns, BATCH_COLUMN])
         target = self._table(table.name)
         if not self.in_landing:
             self.connection.execute("begin transaction")
@@ -155,7 +202,8 @@ class DuckDBEngine(Engine):
             else:
                 self.connection.execute(
                     f"create table if not exists {target} as select * from {loading} limit 0")
-                self.connection.execute(f"insert into {target} select * from {loading}")
+                self.connection.execute(f"alter table {target} add column if not exists {BATCH_COLUMN} varchar")
+                self.connection.execute(f"insert into {target} ({names}) select {names} from {loading}")
                 self.connection.execute(f"drop table {loading}")
             if not self.in_landing:
                 self.connection.execute("commit")
@@ -179,17 +227,22 @@ class DuckDBEngine(Engine):
         self.connection.execute("rollback")
         super().rollback_landing()
 
+    def latest_batch_id(self) -> str | None:
+        return self.connection.execute(f"select max(landing_batch_id) from {self._table(LEDGER)}").fetchone()[0]
+
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         return self.connection.execute(
             f"select count(*) from {self._table(LEDGER)} where table_name = ? and file_sha256 = ?",
             [table, file_sha256]).fetchone()[0] > 0
 
-    def record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
+    def record_entry(self, table: str, mode: str, rows: int, file_name: str | None = None,
+                     file_sha256: str | None = None, file_bytes: int | None = None) -> None:
         if mode == "replace":
-            self.connection.execute(f"delete from {self._table(LEDGER)} where table_name = ?",
-                                    [landed.table.name])
-        self.connection.execute(f"insert into {self._table(LEDGER)} values (?, ?, ?, ?, ?, ?, ?)",
-                                list(self._ledger_row(landed, mode, file_sha256, rows)))
+            self.connection.execute(f"delete from {self._table(LEDGER)} where table_name = ?", [table])
+        self.connection.execute(
+            f"insert into {self._table(LEDGER)} ({', '.join(LEDGER_COLUMNS)}) "
+            f"values ({', '.join('?' for _ in LEDGER_COLUMNS)})",
+            list(self._ledger_row(table, mode, rows, file_name, file_sha256, file_bytes)))
 
     def row_count(self, table: str) -> int:
         return self.connection.execute(f"select count(*) from {self._table(table)}").fetchone()[0]
@@ -212,6 +265,8 @@ class PostgresEngine(Engine):
             cursor.execute(f"create schema if not exists {_quote(schema)}")
             columns = ", ".join(f"{c} text" for c in LEDGER_COLUMNS)
             cursor.execute(f"create table if not exists {self._table(LEDGER)} ({columns})")
+            cursor.execute(  # a ledger of an older loader
+                f"alter table {self._table(LEDGER)} add column if not exists landing_batch_id text")
         self.connection.commit()
         self.workdir = Path(tempfile.mkdtemp(prefix="raw_loader_"))
 
@@ -222,7 +277,9 @@ class PostgresEngine(Engine):
         """One transaction per table: the raw table is emptied (replace) and the file
         copied into it, so a failed COPY leaves the previous landing in place. The table
         is kept rather than dropped, because the staging views that read it (and depend
-        on it in PostgreSQL's catalog) would forbid the drop."""
+        on it in PostgreSQL's catalog) would forbid the drop: a table of an older loader
+        gets the batch column added. COPY names the file's columns; the batch column is
+        filled by a default set for this load only."""
         import psycopg2
 
         table = landed.table
@@ -235,6 +292,7 @@ class PostgresEngine(Engine):
             header = landed.header
         target = self._table(table.name)
         contract_columns = ", ".join(_quote(c) for c in table.columns)
+        batch_column = _quote(BATCH_COLUMN)
         copy_options = ("with (format csv, header true, delimiter ',', quote '\"', escape '\"', "
                         "encoding 'UTF8')")
         try:
@@ -242,13 +300,19 @@ class PostgresEngine(Engine):
                 cursor.execute("select column_name from information_schema.columns "
                                "where table_schema = %s and table_name = %s", (self.schema, table.name))
                 existing = {name for (name,) in cursor.fetchall()}
-                if existing and existing != set(table.columns):
+                if existing == set(table.columns):  # landed by a loader without batches
+                    cursor.execute(f"alter table {target} add column {batch_column} text")
+                    existing.add(BATCH_COLUMN)
+                if existing and existing != {*table.columns, BATCH_COLUMN}:
                     cursor.execute(f"drop table {target}")
                     existing = set()
                 if not existing:
-                    cursor.execute(f"create table {target} ({', '.join(_quote(c) + ' text' for c in table.columns)})")
+                    cursor.execute(f"create table {target} "
+                                   f"({', '.join(_quote(c) + ' text' for c in [*table.columns, BATCH_COLUMN])})")
                 elif mode == "replace":
                     cursor.execute(f"truncate table {target}")
+                cursor.execute(f"alter table {target} alter column {batch_column} "
+                               f"set default {_literal(self.landing_batch_id)}")
                 extras = [name for name in header if name not in table.columns]
                 copy_into = target
                 if extras:
@@ -264,6 +328,7 @@ class PostgresEngine(Engine):
                     cursor.execute(f"insert into {target} ({contract_columns}) "
                                    f"select {contract_columns} from {copy_into}")
                     cursor.execute(f"drop table {copy_into}")
+                cursor.execute(f"alter table {target} alter column {batch_column} drop default")
             if not self.in_landing:
                 self.connection.commit()
         except psycopg2.Error as error:
@@ -275,19 +340,25 @@ class PostgresEngine(Engine):
                 path.unlink(missing_ok=True)
         return rows
 
+    def latest_batch_id(self) -> str | None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"select max(landing_batch_id) from {self._table(LEDGER)}")
+            return cursor.fetchone()[0]
+
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         with self.connection.cursor() as cursor:
             cursor.execute(f"select count(*) from {self._table(LEDGER)} "
                            "where table_name = %s and file_sha256 = %s", (table, file_sha256))
             return cursor.fetchone()[0] > 0
 
-    def record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
+    def record_entry(self, table: str, mode: str, rows: int, file_name: str | None = None,
+                     file_sha256: str | None = None, file_bytes: int | None = None) -> None:
+        row = self._ledger_row(table, mode, rows, file_name, file_sha256, file_bytes)
         with self.connection.cursor() as cursor:
             if mode == "replace":
-                cursor.execute(f"delete from {self._table(LEDGER)} where table_name = %s",
-                               (landed.table.name,))
-            cursor.execute(f"insert into {self._table(LEDGER)} values (%s, %s, %s, %s, %s, %s, %s)",
-                           self._ledger_row(landed, mode, file_sha256, rows))
+                cursor.execute(f"delete from {self._table(LEDGER)} where table_name = %s", (table,))
+            cursor.execute(f"insert into {self._table(LEDGER)} ({', '.join(LEDGER_COLUMNS)}) "
+                           f"values ({', '.join('%s' for _ in LEDGER_COLUMNS)})", row)
         if not self.in_landing:
             self.connection.commit()
 
@@ -333,6 +404,8 @@ class MySQLEngine(Engine):
         self._run(f"create database if not exists `{schema}` character set utf8mb4 collate {collation};"
                   f"create table if not exists {self._table(LEDGER)} ({columns}) "
                   f"character set utf8mb4 collate {collation};")
+        if "landing_batch_id" not in self._column_types(LEDGER):  # a ledger of an older loader
+            self._run(f"alter table {self._table(LEDGER)} add column `landing_batch_id` text;")
 
     def _table(self, name: str) -> str:
         return f"`{self.schema}`.`{name}`"
@@ -365,7 +438,8 @@ class MySQLEngine(Engine):
         # length(), not nullif(v, ''): MySQL compares with PAD SPACE, so ' ' = '' and a
         # whitespace-only value (a defect staging must see as landed) would become NULL
         assignments = ", ".join(f"`{name}` = if(length(@v{header.index(name)}) = 0, null, @v{header.index(name)})" for name in table.columns)
-        columns = ", ".join(f"`{c}` {types[c]}" for c in table.columns)
+        assignments += f", `{BATCH_COLUMN}` = {_literal(self.landing_batch_id)}"
+        columns = ", ".join(f"`{c}` {types[c]}" for c in table.columns) + f", `{BATCH_COLUMN}` varchar(20)"
         escaped_terminator = terminator.replace("\r", "\\r").replace("\n", "\\n")
         path_literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
         script = (
@@ -396,11 +470,15 @@ class MySQLEngine(Engine):
             if not self.in_landing:
                 self._swap_staged()
             return rows
-        widened = [name for name, kind in self._column_types(table.name).items()
+        landed_types = self._column_types(table.name)
+        changes = [f"modify `{name}` text" for name, kind in landed_types.items()
                    if kind != "text" and types.get(name) == "text"]
-        if widened:  # DDL (an implicit commit in MySQL): before the landing's transaction
-            self._run(f"alter table {target} {', '.join(f'modify `{name}` text' for name in widened)};")
-        self._deferred.append(f"insert into {target} select * from {loading}; drop table {loading};")
+        if BATCH_COLUMN not in landed_types:  # a table of a loader without batches
+            changes.append(f"add column `{BATCH_COLUMN}` varchar(20)")
+        if changes:  # DDL (an implicit commit in MySQL): before the landing's transaction
+            self._run(f"alter table {target} {', '.join(changes)};")
+        names = ", ".join(f"`{c}`" for c in [*table.columns, BATCH_COLUMN])
+        self._deferred.append(f"insert into {target} ({names}) select {names} from {loading}; drop table {loading};")
         self._appended.append(table.name)
         if not self.in_landing:
             self._run_deferred()
@@ -474,17 +552,23 @@ class MySQLEngine(Engine):
                 longest = list(map(max, longest, map(len, row)))
         return longest
 
+    def latest_batch_id(self) -> str | None:
+        latest = self._run(f"select max(landing_batch_id) from {self._table(LEDGER)};").strip()
+        return None if latest == "NULL" else latest
+
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         output = self._run(f"select count(*) from {self._table(LEDGER)} "
                            f"where table_name = '{table}' and file_sha256 = '{file_sha256}';")
         return int(output.strip()) > 0
 
-    def record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
-        values = ", ".join("'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-                           for value in self._ledger_row(landed, mode, file_sha256, rows))
-        delete = (f"delete from {self._table(LEDGER)} where table_name = '{landed.table.name}';"
-                  if mode == "replace" else "")
-        self._deferred.append(f"{delete}insert into {self._table(LEDGER)} values ({values});")
+    def record_entry(self, table: str, mode: str, rows: int, file_name: str | None = None,
+                     file_sha256: str | None = None, file_bytes: int | None = None) -> None:
+        values = ", ".join("null" if value is None else
+                           "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+                           for value in self._ledger_row(table, mode, rows, file_name, file_sha256, file_bytes))
+        delete = f"delete from {self._table(LEDGER)} where table_name = '{table}';" if mode == "replace" else ""
+        self._deferred.append(f"{delete}insert into {self._table(LEDGER)} ({', '.join(LEDGER_COLUMNS)}) "
+                              f"values ({values});")
         if not self.in_landing:
             self._run_deferred()
 
@@ -502,6 +586,7 @@ class SparkEngine(Engine):
     on Spark while loading."""
 
     name = "spark"
+    LEDGER_SCHEMA = ", ".join(f"{c} string" for c in LEDGER_COLUMNS)
 
     def __init__(self, schema: str, spark_dir: str, driver_memory: str = "2g",
                  shuffle_partitions: str = "2"):
@@ -509,7 +594,7 @@ class SparkEngine(Engine):
 
         super().__init__(schema)
         self._staged: list[tuple[str, str]] = []  # (table, mode) whose side table awaits publishing
-        self._deferred: list[tuple] = []  # ledger records awaiting the landing's commit
+        self._deferred: list[tuple] = []  # ledger rows (mode, row) awaiting the landing's commit
         spark_dir = os.path.abspath(spark_dir)
         self.spark = (
             SparkSession.builder.appName("sales_insights_raw_loader")
@@ -525,9 +610,11 @@ class SparkEngine(Engine):
             .getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
         self.spark.sql(f"create database if not exists {schema}")
-        if not self.spark.catalog.tableExists(f"{schema}.{LEDGER}"):
-            columns = ", ".join(f"{c} string" for c in LEDGER_COLUMNS)
-            self.spark.sql(f"create table {schema}.{LEDGER} ({columns}) using parquet")
+        ledger = f"{schema}.{LEDGER}"
+        if not self.spark.catalog.tableExists(ledger):
+            self.spark.sql(f"create table {ledger} ({self.LEDGER_SCHEMA}) using parquet")
+        elif "landing_batch_id" not in self.spark.table(ledger).columns:  # a ledger of an older loader
+            self.spark.sql(f"alter table {ledger} add columns (landing_batch_id string)")
 
     def load(self, landed: LandedFile, mode: str) -> int:
         from pyspark.sql import functions as F
@@ -542,7 +629,8 @@ class SparkEngine(Engine):
                          .option("quote", '"').option("escape", '"').option("mode", "FAILFAST")
                          .option("encoding", "UTF-8").csv(str(landed.path)))
             frame = frame.select(*[F.col(f"`{landed.original_name(c)}`").cast("string").alias(c)
-                                   for c in table.columns])
+                                   for c in table.columns],
+                                 F.lit(self.landing_batch_id).cast("string").alias(BATCH_COLUMN))
             loading = f"{self.schema}.{table.name}__loading"
             self.spark.sql(f"drop table if exists {loading}")
             frame.write.format("parquet").saveAsTable(loading)
@@ -567,11 +655,13 @@ class SparkEngine(Engine):
             else:
                 if not self.spark.catalog.tableExists(target):
                     self.spark.sql(f"create table {target} using parquet as select * from {loading} limit 0")
+                elif BATCH_COLUMN not in self.spark.table(target).columns:  # a table of a loader without batches
+                    self.spark.sql(f"alter table {target} add columns ({BATCH_COLUMN} string)")
                 self.spark.sql(f"insert into {target} select * from {loading}")
                 self.spark.sql(f"drop table {loading}")
         self._staged = []
-        for record in self._deferred:
-            self._write_record(*record)
+        for mode, row in self._deferred:
+            self._write_record(mode, row)
         self._deferred = []
 
     def begin_landing(self) -> None:
@@ -588,28 +678,31 @@ class SparkEngine(Engine):
         self._staged, self._deferred = [], []
         super().rollback_landing()
 
+    def latest_batch_id(self) -> str | None:
+        return self.spark.sql(f"select max(landing_batch_id) from {self.schema}.{LEDGER}").collect()[0][0]
+
     def already_loaded(self, table: str, file_sha256: str) -> bool:
         return self.spark.sql(
             f"select 1 from {self.schema}.{LEDGER} where table_name = '{table}' "
             f"and file_sha256 = '{file_sha256}'").count() > 0
 
-    def record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
-        self._deferred.append((landed, mode, file_sha256, rows))
+    def record_entry(self, table: str, mode: str, rows: int, file_name: str | None = None,
+                     file_sha256: str | None = None, file_bytes: int | None = None) -> None:
+        self._deferred.append((mode, self._ledger_row(table, mode, rows, file_name, file_sha256, file_bytes)))
         if not self.in_landing:
             self._publish_staged()
 
-    def _write_record(self, landed: LandedFile, mode: str, file_sha256: str, rows: int) -> None:
+    def _write_record(self, mode: str, row: tuple) -> None:
         ledger = f"{self.schema}.{LEDGER}"
         if mode == "replace":
-            kept = self.spark.table(ledger).where(f"table_name <> '{landed.table.name}'").collect()
+            kept = self.spark.table(ledger).select(*LEDGER_COLUMNS).where(f"table_name <> '{row[0]}'").collect()
             self.spark.sql(f"drop table {ledger}")
-            columns = ", ".join(f"{c} string" for c in LEDGER_COLUMNS)
-            self.spark.sql(f"create table {ledger} ({columns}) using parquet")
-            rows_to_write = [tuple(row) for row in kept]
+            self.spark.sql(f"create table {ledger} ({self.LEDGER_SCHEMA}) using parquet")
+            rows_to_write = [tuple(kept_row) for kept_row in kept]
         else:
             rows_to_write = []
-        rows_to_write.append(self._ledger_row(landed, mode, file_sha256, rows))
-        self.spark.createDataFrame(rows_to_write, list(LEDGER_COLUMNS)).write.insertInto(ledger)
+        rows_to_write.append(row)
+        self.spark.createDataFrame(rows_to_write, self.LEDGER_SCHEMA).write.insertInto(ledger)
 
     def row_count(self, table: str) -> int:
         return self.spark.table(f"{self.schema}.{table}").count()

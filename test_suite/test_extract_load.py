@@ -28,7 +28,7 @@ import pytest
 
 from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, run
 from test_engines import _postgres_connection, _unavailable, recreate_postgres_database
-from test_scale import BULK_BUILD, assert_built
+from test_scale import BATCH_COLUMN, BULK_BUILD, assert_built
 
 pytestmark = pytest.mark.mysql
 
@@ -177,6 +177,23 @@ def _other_run_log(target: str) -> tuple:
         connection.close()
 
 
+DELETES = "select table_name, row_count from {ledger} where load_mode = 'delete'"
+
+
+def _other_deletes(target: str) -> list[tuple]:
+    """The ledger's `delete` rows: (table, rows removed)."""
+    if target == "postgres":
+        connection, ledger = _postgres_connection(POSTGRES_DATABASE), "raw._load_ledger"
+    else:
+        connection, ledger = _oltp_connection(MYSQL_RAW_DATABASE), "_load_ledger"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(DELETES.format(ledger=ledger))
+            return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
 def _landed(result: subprocess.CompletedProcess) -> dict[str, int]:
     """rows landed per table, from the run's printed summary."""
     landed = {}
@@ -188,7 +205,8 @@ def _landed(result: subprocess.CompletedProcess) -> dict[str, int]:
 
 
 def _raw_rows(connection, table: str) -> Counter:
-    rows = connection.execute(f"select * from raw.{table}").fetchall()
+    """The landed rows, without the batch that landed them (a row landed twice counts twice)."""
+    rows = connection.execute(f"select columns(lambda c: c <> '{BATCH_COLUMN}') from raw.{table}").fetchall()
     return Counter(tuple(row) for row in rows)
 
 
@@ -345,6 +363,31 @@ def test_deleted_lines_are_gone_from_raw_and_fct_sales(after_a_day):
                 [order_id, line_number]).fetchone()[0] == 0
 
 
+def test_each_run_is_a_batch_and_its_deletions_a_delete_in_the_ledger(after_a_day):
+    """Every run that landed something is one batch, greater than the one before (the
+    failed run landed one file); the run that removed the deleted lines records them as
+    one `delete` ledger row of its batch: rows removed, the deletions file."""
+    with duckdb.connect(str(after_a_day.path), read_only=True) as connection:
+        batches = connection.execute("""
+            select landing_batch_id, list(distinct load_mode order by load_mode), count(*)
+            from raw._load_ledger group by 1 order by 1""").fetchall()
+        deletes = connection.execute("""
+            select table_name, file_name, file_sha256, row_count::int, landing_batch_id
+            from raw._load_ledger where load_mode = 'delete'""").fetchall()
+        removed = connection.execute("select sum(rows_deleted) from raw._extract_load_runs").fetchone()[0]
+        landed = connection.execute(f"""
+            select count(*) from raw.sales_order_lines
+            where {BATCH_COLUMN} is null or {BATCH_COLUMN} not in (select landing_batch_id from raw._load_ledger)
+            """).fetchone()[0]
+    assert [modes for _, modes, _ in batches] == [["append"], ["append"], ["append", "delete"]]
+    assert batches[1][2] == 1 and all(len(batch) == 20 for batch, *_ in batches)
+    ((table, file_name, file_sha256, rows, batch),) = deletes
+    assert table == "sales_order_lines" and file_name.endswith(".csv") and file_sha256 is None
+    assert batch == batches[-1][0]
+    assert rows == removed >= len(after_a_day.deleted)
+    assert landed == 0
+
+
 def test_the_erasure_request_reaches_the_warehouse(after_a_day):
     with duckdb.connect(str(after_a_day.path), read_only=True) as connection:
         requested = connection.execute("select count(*) from raw.erasure_requests where customer_id = ?",
@@ -382,8 +425,11 @@ def test_other_targets_raw_tables_hold_what_duckdb_holds(after_a_day, target):
         for table in RAW_TABLES:
             columns = [row[0] for row in duck.execute(
                 "select column_name from information_schema.columns where table_schema = 'raw' "
-                "and table_name = ? order by ordinal_position", [table]).fetchall()]
+                "and table_name = ? and column_name <> ? order by ordinal_position", [table, BATCH_COLUMN]).fetchall()]
             duckdb_rows = Counter(tuple(row) for row in duck.execute(
                 f"select {', '.join(columns)} from raw.{table}").fetchall())
             assert _other_raw_rows(target, table, columns) == duckdb_rows, table
     assert _other_run_log(target) == (2, 22, "succeeded")
+    with duckdb.connect(str(wh.path), read_only=True) as duck:
+        deletes = duck.execute(DELETES.format(ledger="raw._load_ledger")).fetchall()
+    assert deletes and _other_deletes(target) == deletes

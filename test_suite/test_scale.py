@@ -23,13 +23,14 @@ import pytest
 
 from conftest import (PROJECT_ROOT, SEEDS_DIR, VENV_BIN, Warehouse, mart_profile, profile_answers, profile_differences,
                       profile_queries, run)
-from test_engines import _postgres_connection, _unavailable, recreate_postgres_database
+from test_engines import _postgres_connection, _unavailable, drop_postgres_database, recreate_postgres_database
 
 BULK_VARS = "{raw_data_from_seeds: false}"
 # Unit tests read fixtures, not the landed data, and their fixtures name the seeds, which
 # a build over bulk-loaded tables switches off (D15): they run in the seed-based build.
 BULK_BUILD = ("build", "--vars", BULK_VARS, "--exclude", "resource_type:unit_test")
 INCREMENTED_TABLES = ("sales_order_lines", "inventory_snapshots", "erasure_requests")
+BATCH_COLUMN = "_landing_batch_id"  # the loader's, beside the contract's columns: not compared with the seeds
 POSTGRES_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test") + "_scale"
 
 
@@ -60,17 +61,20 @@ def assert_built(result: subprocess.CompletedProcess) -> None:
 # ---------------------------------------------------------------- DuckDB
 
 def duckdb_differences(left: Path, right: Path, relations) -> list:
-    """(schema, table, rows only left, rows only right) for every relation that differs."""
+    """(schema, table, rows only left, rows only right) for every relation that differs
+    (the loader's batch column aside)."""
     differences = []
+    columns = f"columns(lambda c: c <> '{BATCH_COLUMN}')"
     with duckdb.connect() as connection:
         connection.execute(f"attach '{left}' as l (read_only)")
         connection.execute(f"attach '{right}' as r (read_only)")
         for schema, table in relations:
             name = f'"{schema}"."{table}"'
+            left_rows, right_rows = f"select {columns} from l.{name}", f"select {columns} from r.{name}"
             only_left = connection.execute(
-                f"select count(*) from (select * from l.{name} except all select * from r.{name})").fetchone()[0]
+                f"select count(*) from ({left_rows} except all {right_rows})").fetchone()[0]
             only_right = connection.execute(
-                f"select count(*) from (select * from r.{name} except all select * from l.{name})").fetchone()[0]
+                f"select count(*) from ({right_rows} except all {left_rows})").fetchone()[0]
             if only_left or only_right:
                 differences.append((schema, table, only_left, only_right))
     return differences
@@ -138,6 +142,70 @@ def test_append_of_the_same_file_twice_adds_it_once(bulk_duckdb):
     with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as connection:
         landed = connection.execute("select count(*) from raw.sales_order_lines").fetchone()[0]
     assert landed == 12000 + day["new_order_lines"] + day["corrected_order_lines"]
+
+
+def _duckdb_batches(path: Path) -> tuple[dict, dict]:
+    """{table: {batch id: rows}} of the raw tables and {table: [(mode, batch id)]} of the ledger."""
+    tables = list(json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"])
+    with duckdb.connect(str(path), read_only=True) as connection:
+        landed = {table: dict(connection.execute(
+            f"select {BATCH_COLUMN}, count(*) from raw.{table} group by all").fetchall()) for table in tables}
+        ledger: dict[str, list] = {}
+        for table, mode, batch in connection.execute(
+                "select table_name, load_mode, landing_batch_id from raw._load_ledger order by all").fetchall():
+            ledger.setdefault(table, []).append((mode, batch))
+    return landed, ledger
+
+
+def test_one_landing_is_one_batch_and_a_later_append_a_greater_one(bulk_duckdb):
+    """Every row and ledger row of the first landing (ten tables) carries its one batch id,
+    the UTC time as 20 digits; the append of the next day's tables carries a greater
+    one; the append of the same files again lands nothing and records nothing."""
+    landed, ledger = _duckdb_batches(bulk_duckdb.full_copy)
+    (first,) = {batch for table in landed.values() for batch in table}
+    assert len(first) == 20 and first.isdigit() and first[:2] == "20"
+    assert ledger == {table: [("replace", first)] for table in landed}
+    landed, ledger = _duckdb_batches(bulk_duckdb.incremental_copy)
+    (second,) = {batch for table in landed.values() for batch in table} - {first}
+    assert second > first
+    day = bulk_duckdb.increment
+    assert landed["sales_order_lines"][second] == day["new_order_lines"] + day["corrected_order_lines"]
+    assert {table for table, batches in landed.items() if second in batches} == set(INCREMENTED_TABLES)
+    for table in INCREMENTED_TABLES:
+        assert ledger[table] == [("append", second), ("replace", first)], table
+
+
+def test_an_append_into_a_table_of_an_older_loader_adds_the_batch_column(tmp_path):
+    """Raw tables and a ledger landed by a loader without batches (no batch columns): the
+    append adds the columns, the old rows keep null, the new rows and the ledger row get
+    the batch id; a clock behind the ledger still gives a greater id."""
+    from datetime import datetime, timezone
+
+    from raw_loader.engines import next_batch_id
+
+    wh = Warehouse(root=tmp_path)
+    assert load_raw(wh, "--target", "duckdb", "--from", str(SEEDS_DIR), "--tables", "carriers").returncode == 0
+    with duckdb.connect(str(wh.path)) as connection:
+        connection.execute(f"alter table raw.carriers drop column {BATCH_COLUMN}")
+        connection.execute("alter table raw._load_ledger drop column landing_batch_id")
+    appended = _landing_with(tmp_path, "carriers", "carrier_id,carrier_name,service_level,updated_at\n"
+                             "CR-99,Late,economy,2024-01-01 00:00:00\n")
+    result = load_raw(wh, "--target", "duckdb", "--from", str(appended), "--tables", "carriers", "--mode", "append")
+    assert result.returncode == 0, result.stdout
+    with duckdb.connect(str(wh.path), read_only=True) as connection:
+        columns = [name for (name,) in connection.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' "
+            "and table_name = 'carriers' order by ordinal_position").fetchall()]
+        landed = dict(connection.execute(
+            f"select carrier_id = 'CR-99', {BATCH_COLUMN} from raw.carriers group by all").fetchall())
+        ledger = connection.execute(
+            "select load_mode, landing_batch_id from raw._load_ledger order by all").fetchall()
+    assert columns[-1] == BATCH_COLUMN and columns.count(BATCH_COLUMN) == 1
+    assert landed[False] is None and len(landed[True]) == 20
+    assert ledger == [("append", landed[True]), ("replace", None)]
+    assert next_batch_id("20991231235959999999") == "20991231235960000000"  # max + 1, not a time
+    assert next_batch_id("20240101000000000000", datetime(2024, 1, 2, tzinfo=timezone.utc)) == "20240102000000000000"
+    assert next_batch_id(None, datetime(2024, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)) == "20240102030405000006"
 
 
 def test_replace_load_twice_leaves_one_copy(tmp_path):
@@ -263,12 +331,14 @@ def _postgres_dbt(warehouse: Warehouse, database: str, *args: str) -> subprocess
 
 
 def _postgres_rows(database: str, relations) -> dict:
+    """Every relation's rows as a multiset (the loader's batch column aside)."""
     connection = _postgres_connection(database)
     rows = {}
     with connection.cursor() as cursor:
         for schema, table in relations:
             cursor.execute(f'select * from "{schema}"."{table}"')
-            rows[(schema, table)] = Counter(map(tuple, cursor.fetchall()))
+            kept = [i for i, column in enumerate(cursor.description) if column.name != BATCH_COLUMN]
+            rows[(schema, table)] = Counter(tuple(row[i] for i in kept) for row in cursor.fetchall())
     connection.close()
     return rows
 
@@ -333,6 +403,87 @@ def test_postgres_bulk_load_and_build_equal_the_duckdb_seed_build(bulk_postgres,
     assert not differences, differences[:20]
 
 
+def _postgres_batches(database: str) -> tuple[dict, dict]:
+    """As _duckdb_batches, on PostgreSQL."""
+    tables = list(json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"])
+    connection = _postgres_connection(database)
+    with connection.cursor() as cursor:
+        landed = {}
+        for table in tables:
+            cursor.execute(f"select {BATCH_COLUMN}, count(*) from raw.{table} group by 1")
+            landed[table] = dict(cursor.fetchall())
+        cursor.execute("select table_name, load_mode, landing_batch_id from raw._load_ledger order by 1, 2, 3")
+        ledger: dict[str, list] = {}
+        for table, mode, batch in cursor.fetchall():
+            ledger.setdefault(table, []).append((mode, batch))
+    connection.close()
+    return landed, ledger
+
+
+@pytest.mark.postgres
+def test_postgres_landings_are_batches(bulk_postgres):
+    """The first landing: one batch id on every row and ledger row; the append: a greater
+    one on its rows; the replace after the build: a greater one still, the table's
+    earlier ledger rows gone."""
+    landed, ledger = _postgres_batches(POSTGRES_DATABASE + "_after_load")
+    (first,) = {batch for table in landed.values() for batch in table}
+    assert len(first) == 20 and ledger == {table: [("replace", first)] for table in landed}
+    landed, ledger = _postgres_batches(POSTGRES_DATABASE)
+    ((_, second), _) = ledger["sales_order_lines"]
+    ((_, third),) = ledger["carriers"]
+    assert first < second < third
+    for table in INCREMENTED_TABLES:
+        assert ledger[table] == [("append", second), ("replace", first)], table
+    assert {table for table, batches in landed.items() if second in batches} == set(INCREMENTED_TABLES)
+    assert landed["carriers"] == {third: json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"]["carriers"]}
+    assert ledger["carriers"] == ledger["products"] == [("replace", third)]
+
+
+@pytest.mark.postgres
+def test_postgres_landing_into_tables_of_an_older_loader_adds_the_batch_column(tmp_path):
+    """Raw tables and a ledger without the batch columns (an older loader), a view reading
+    each table: an append and a replace add the column (the table, and so the view,
+    stays), the old rows keep null."""
+    database = POSTGRES_DATABASE + "_old_loader"
+    recreate_postgres_database(database)
+    wh = Warehouse(root=tmp_path)
+    env = _postgres_env(wh, database)
+    try:
+        assert load_raw(wh, "--target", "postgres", "--from", str(SEEDS_DIR), "--tables", "carriers", "products",
+                        env=env).returncode == 0
+        connection = _postgres_connection(database)
+        with connection.cursor() as cursor:
+            for table in ("carriers", "products"):
+                cursor.execute(f"alter table raw.{table} drop column {BATCH_COLUMN}")
+                cursor.execute(f"create view raw.{table}_view as select * from raw.{table}")
+            cursor.execute("alter table raw._load_ledger drop column landing_batch_id")
+        connection.commit()
+        appended = _landing_with(tmp_path, "carriers", "carrier_id,carrier_name,service_level,updated_at\n"
+                                 "CR-99,Late,economy,2024-01-01 00:00:00\n")
+        result = load_raw(wh, "--target", "postgres", "--from", str(appended), "--tables", "carriers",
+                          "--mode", "append", env=env)
+        assert result.returncode == 0, result.stdout
+        result = load_raw(wh, "--target", "postgres", "--from", str(SEEDS_DIR), "--tables", "products", env=env)
+        assert result.returncode == 0, result.stdout
+        with connection.cursor() as cursor:
+            cursor.execute(f"select carrier_id = 'CR-99', {BATCH_COLUMN}, count(*) from raw.carriers group by 1, 2")
+            carriers = {new: (batch, rows) for new, batch, rows in cursor.fetchall()}
+            cursor.execute(f"select distinct {BATCH_COLUMN} from raw.products")
+            (products,) = cursor.fetchall()
+            cursor.execute("select count(*) from raw.carriers_view")
+            through_the_view = cursor.fetchone()[0]
+            cursor.execute("select table_name, load_mode, landing_batch_id from raw._load_ledger order by 1, 2")
+            ledger = cursor.fetchall()
+        connection.close()
+        assert carriers[False][0] is None and carriers[True] == (carriers[True][0], 1)
+        assert through_the_view == carriers[False][1] + 1
+        assert products[0] > carriers[True][0]
+        assert ledger == [("carriers", "append", carriers[True][0]), ("carriers", "replace", None),
+                          ("products", "replace", products[0])]
+    finally:
+        drop_postgres_database(database)
+
+
 @pytest.mark.postgres
 def test_postgres_incremental_build_equals_a_full_refresh_row_for_row(bulk_postgres):
     assert bulk_postgres.append_result.returncode == 0, bulk_postgres.append_result.stdout
@@ -354,8 +505,10 @@ def test_postgres_incremental_build_equals_a_full_refresh_row_for_row(bulk_postg
 def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
     """LOAD DATA LOCAL INFILE lands every raw table with exactly the seeds' rows (an
     empty field as NULL) and the seeds' column types (varchar(64) where every value fits,
-    text otherwise: D88); an appended value too long for its column widens the column;
-    a CSV with a short row is refused, naming the file."""
+    text otherwise: D88), and the landing's one batch id on every row and ledger row; an
+    appended value too long for its column widens the column, and an append into a
+    table and ledger of an older loader (no batch columns) adds them, with a greater
+    batch id; a CSV with a short row is refused, naming the file."""
     client = shutil.which("mariadb") or shutil.which("mysql")
     schema = POSTGRES_DATABASE + "_raw"
     if client is None:
@@ -375,9 +528,15 @@ def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
                           f"where table_schema = '{schema}' and table_name = '{table}'"))
 
     wh = Warehouse(root=tmp_path)
+    mysql(f"drop database if exists `{schema}`")
     result = load_raw(wh, "--target", "mysql", "--schema", schema, "--from", str(SEEDS_DIR))
     assert result.returncode == 0, result.stdout
-    for table in json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"]:
+    tables = json.loads((SEEDS_DIR / "_manifest.json").read_text())["row_counts"]
+    batches = mysql(" union ".join(f"select distinct `{BATCH_COLUMN}` from `{schema}`.`{t}`" for t in tables)
+                    + f" union select distinct landing_batch_id from `{schema}`.`_load_ledger`")
+    assert len(batches) == 1 and len(batches[0][0]) == 20, batches
+    (first,) = batches[0]
+    for table in tables:
         columns = [name for (name,) in db.execute(
             "select column_name from information_schema.columns where table_schema = 'raw' "
             "and table_name = ? order by ordinal_position", [table]).fetchall()]
@@ -385,7 +544,7 @@ def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
                              f"from raw.{table}").fetchone()
         assert column_types(table) == {
             column: "varchar(64)" if length <= 64 else "text" for column, length in zip(columns, longest)
-        }, table
+        } | {BATCH_COLUMN: "varchar(20)"}, table
         landed = Counter(tuple(None if value == "\x00" else value for value in row) for row in mysql(
             f"select {', '.join(f'coalesce(`{c}`, char(0))' for c in columns)} from `{schema}`.`{table}`"))
         seeded = Counter(db.execute(f"select * from raw.{table}").fetchall())
@@ -395,6 +554,8 @@ def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
         assert landed == seeded, table
     assert column_types("sales_order_lines")["order_id"] == "varchar(64)"
 
+    mysql(f"alter table `{schema}`.`carriers` drop column `{BATCH_COLUMN}`;"
+          f"alter table `{schema}`.`_load_ledger` drop column landing_batch_id")  # as an older loader left them
     long_name = "A carrier whose name runs well past the sixty-four characters of a key column"
     appended = _landing_with(tmp_path / "append", "carriers", "carrier_id,carrier_name,service_level,updated_at\n"
                              f"CR-99,{long_name},economy,2024-01-01 00:00:00\n")
@@ -404,6 +565,12 @@ def test_mysql_load_data_lands_the_sample_as_the_seeds_do(tmp_path, db):
     assert column_types("carriers")["carrier_name"] == "text"
     assert column_types("carriers")["carrier_id"] == "varchar(64)"
     assert mysql(f"select carrier_name from `{schema}`.`carriers` where carrier_id = 'CR-99'") == [[long_name]]
+    assert column_types("carriers")[BATCH_COLUMN] == "varchar(20)"
+    landed = dict(mysql(f"select carrier_id = 'CR-99', coalesce(`{BATCH_COLUMN}`, 'null') "
+                        f"from `{schema}`.`carriers` group by 1, 2"))
+    assert landed["0"] == "null" and landed["1"] > first
+    assert mysql(f"select landing_batch_id from `{schema}`.`_load_ledger` where table_name = 'carriers' "
+                 "and load_mode = 'append'") == [[landed["1"]]]
 
     short_row = _landing_with(tmp_path, "carriers", "carrier_id,carrier_name,service_level,updated_at\n"
                               + "CR-01,A,economy,2024-01-01 00:00:00\n" * 40 + "CR-02,B\n")
