@@ -17,14 +17,15 @@ import re
 import secrets
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import (COMPARED_SCHEMAS, DEVELOPMENT_KEY, PROFILES_DIR, PROJECT_ROOT, Warehouse, mart_profile,
-                      profile_answers, profile_differences, profile_queries, pseudonym, pseudonymization_key, run)
+                      SEEDS_DIR, profile_answers, profile_differences, profile_queries, pseudonym, pseudonymization_key,
+                      run)
 from open_data_exports import assert_same_export, duckdb_export, export_with_the_script
 from test_engines import TEST_DATABASE, _unavailable, erased_personal_data_in_raw
 
@@ -106,6 +107,7 @@ class MySQLWarehouse(Warehouse):
     prefix: str = PREFIX
     profiles_dir: str = str(PROFILES_DIR)
     build_seconds: float = 0.0
+    extra_vars: dict = field(default_factory=dict)
 
     def env(self):
         env = super().env()
@@ -113,7 +115,7 @@ class MySQLWarehouse(Warehouse):
         return env
 
     def dbt(self, *args, target="mysql"):
-        return super().dbt(*args, "--target", target, "--vars", json.dumps({"schema_prefix": self.prefix}),
+        return super().dbt(*args, "--target", target, "--vars", json.dumps({"schema_prefix": self.prefix, **self.extra_vars}),
                            timeout=MYSQL_BUILD_TIMEOUT_SECONDS)
 
 
@@ -559,3 +561,75 @@ def test_a_mysql_production_build_refuses_a_weak_key_before_creating_any_table(m
     assert result.returncode != 0
     assert "No seed, model or snapshot was run" in result.stdout, result.stdout[-3000:]
     assert tables == []
+
+
+# ---------------------------------------------------------------- landing batches (D130)
+
+BATCHES_PREFIX = DATABASE + "_batches_"
+FULL_PREFIX = DATABASE + "_full_"
+BATCHES_DATABASES = [prefix + layer for prefix in (BATCHES_PREFIX, FULL_PREFIX) for layer in (*LAYERS, "audit")]
+
+
+def _differing_tables(cursor, left_prefix: str, right_prefix: str) -> list:
+    """(table, rows only left, rows only right) for every model table that differs,
+    the landing's batch ids left out (two loads of the same files are two batches)."""
+    schemas = [left_prefix + layer for layer in LAYERS if layer not in ("raw", "snapshots")]
+    cursor.execute("select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE' "
+                   "and table_schema in (" + ", ".join(["%s"] * len(schemas)) + ")", schemas)
+    differing = []
+    for schema, table in cursor.fetchall():
+        layer = schema[len(left_prefix):]
+        cursor.execute("select column_name from information_schema.columns where table_schema = %s "
+                       "and table_name = %s and column_name <> '_landing_batch_id' order by ordinal_position",
+                       (schema, table))
+        columns = ", ".join(f"`{name}`" for (name,) in cursor.fetchall())
+        left, right = f"`{schema}`.`{table}`", f"`{right_prefix}{layer}`.`{table}`"
+        counts = []
+        for first, second in ((left, right), (right, left)):
+            cursor.execute(f"select count(*) from (select {columns} from {first} "
+                           f"except all select {columns} from {second}) as only_first")
+            counts.append(cursor.fetchone()[0])
+        if any(counts):
+            differing.append((f"{layer}.{table}", *counts))
+    return differing
+
+
+def test_a_mysql_build_by_landing_batches_equals_a_full_build(mysql_dbt, tmp_path_factory):
+    """The sample bulk-loaded and built, then one more day (new lines, late corrections,
+    an erasure request) appended and built incrementally: the base models replace only
+    the keys landed since (delete+insert, by the `record_key` index), and every model
+    equals a full build of the same landings, row for row."""
+    from test_scale import INCREMENTED_TABLES, increment, load_raw
+
+    admin = _connect()
+    with admin.cursor() as cursor:
+        _drop_databases(cursor, BATCHES_DATABASES)
+    admin.close()
+    root = tmp_path_factory.mktemp("mysql_batches")
+    day = root / "next_day"
+    increment(day)
+    bulk = {"raw_data_from_seeds": False}
+    batches = MySQLWarehouse(root=root / "batches", dbt_executable=mysql_dbt, prefix=BATCHES_PREFIX, extra_vars=bulk)
+    full = MySQLWarehouse(root=root / "full", dbt_executable=mysql_dbt, prefix=FULL_PREFIX, extra_vars=bulk)
+    for warehouse in (batches, full):
+        warehouse.root.mkdir()
+        loaded = load_raw(warehouse, "--target", "mysql", "--schema", warehouse.prefix + "raw",
+                          "--from", str(SEEDS_DIR))
+        assert loaded.returncode == 0, loaded.stdout
+        if warehouse is batches:
+            built = warehouse.dbt("build", "--exclude", "resource_type:test")
+            assert built.returncode == 0, built.stdout[-3000:]
+        appended = load_raw(warehouse, "--target", "mysql", "--schema", warehouse.prefix + "raw", "--from", str(day),
+                            "--mode", "append", "--tables", *INCREMENTED_TABLES)
+        assert appended.returncode == 0, appended.stdout
+    incremental = batches.dbt("build")
+    assert incremental.returncode == 0 and "ERROR=0" in incremental.stdout, incremental.stdout[-3000:]
+    assert "incremental model " + BATCHES_PREFIX + "staging.base_sales_system__sales_order_lines" in incremental.stdout
+    refreshed = full.dbt("build", "--exclude", "resource_type:test")
+    assert refreshed.returncode == 0, refreshed.stdout[-3000:]
+    connection = _connect()
+    with connection.cursor() as cursor:
+        assert not _differing_tables(cursor, BATCHES_PREFIX, FULL_PREFIX)
+        _drop_databases(cursor, BATCHES_DATABASES)
+    connection.close()
+

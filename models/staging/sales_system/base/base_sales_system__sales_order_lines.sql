@@ -1,4 +1,6 @@
 {{ config(**incremental_by_landing_batch_config('sales_system', 'sales_order_lines')) }}
+{#- an incremental run replaces its keys: the row stores find them by index -#}
+{{ config(indexes=engine_indexes([{'columns': ['record_key']}])) }}
 
 {%- set landed_columns = [
     'order_id', 'order_line_number', 'order_date', 'ship_date', 'ship_mode', 'carrier_id',

@@ -1,4 +1,6 @@
 {{ config(**incremental_by_landing_batch_config('warehouse_system', 'inventory_snapshots')) }}
+{#- an incremental run replaces its keys: the row stores find them by index -#}
+{{ config(indexes=engine_indexes([{'columns': ['record_key']}])) }}
 
 {%- set landed_columns = [
     'snapshot_date', 'environment', 'warehouse_id', 'product_id', 'quantity_on_hand',
