@@ -42,13 +42,7 @@
     {%- if not execute or relation is none or relation is string or not relation.identifier or not relation.schema -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set landed = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
-    {%- if landed is none -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(landed) | map(attribute='name') | map('lower') | list -%}
-    {{ return(column_name in columns) }}
+    {{ return(column_name in (relation_column_names(relation) or [])) }}
 {%- endmacro %}
 
 {#- The landing batch of each raw row of `relation`, null where the raw table has none. -#}

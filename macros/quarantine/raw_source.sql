@@ -34,17 +34,14 @@
         | first -%}
     {%- set expected = source_node.columns.keys() | map("lower") | list -%}
 
-    {%- set landed_relation = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) -%}
-    {%- if landed_relation is none -%}
+    {%- set landed = relation_column_names(relation) -%}
+    {%- if landed is none -%}
         {{ exceptions.raise_compiler_error(
             "Source contract violated for " ~ label ~ ": the raw table " ~ relation
             ~ " does not exist. Load it (dbt seed for the sample, or the bulk loader) before building."
         ) }}
     {%- endif -%}
 
-    {%- set landed = adapter.get_columns_in_relation(landed_relation) | map(attribute="name") | map("lower") | list -%}
     {%- set missing = [] -%}
     {%- for column in expected if column not in landed -%}
         {%- do missing.append(column) -%}
@@ -66,3 +63,15 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The lowercased column names of the table `relation` names, or none when it does not exist. -#}
+{% macro relation_column_names(relation) -%}
+    {%- set existing = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier
+    ) -%}
+    {%- if existing is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_columns_in_relation(existing) | map(attribute="name") | map("lower") | list) }}
+{%- endmacro %}
+
