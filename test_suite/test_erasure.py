@@ -6,7 +6,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import SEEDS_DIR, Warehouse, pseudonym, query
+from conftest import SEEDS_DIR, WITHOUT_UNIT_TESTS, Warehouse, pseudonym, query
 
 LANDED_SCHEMAS = ("raw", "information_schema", "pg_catalog")
 
@@ -122,7 +122,7 @@ def erased_later(warehouse, tmp_path_factory):
         [customer_id],
     )
     connection.close()
-    copy.rebuild = copy.dbt("build", "--exclude", "resource_type:seed")
+    copy.rebuild = copy.dbt("build", "--exclude", "resource_type:seed", *WITHOUT_UNIT_TESTS)
     return copy
 
 

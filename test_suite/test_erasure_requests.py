@@ -20,7 +20,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, VENV_BIN, Warehouse, pseudonym, query, run
+from conftest import PROJECT_ROOT, VENV_BIN, WITHOUT_UNIT_TESTS, Warehouse, pseudonym, query, run
 from test_erasure import _landed_traces, _where_found
 
 UNKNOWN_CUSTOMER = "C-99999"
@@ -103,7 +103,7 @@ def requested(tmp_path_factory):
     wh.order_lines = order_lines
     wh.variant_of, wh.late = variant_of, late
     wh.erased = sorted({c.strip().upper() for c in sample_requests} | {variant_of})
-    wh.build_result = wh.dbt("build")
+    wh.build_result = wh.dbt("build", *WITHOUT_UNIT_TESTS)
     wh.build_run_results = wh.artifact("run_results.json")
     return wh
 

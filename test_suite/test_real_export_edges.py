@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Warehouse, copy_project, pseudonym, query
+from conftest import WITHOUT_UNIT_TESTS, Warehouse, copy_project, pseudonym, query
 from test_independent_answers import DECIMAL, INTEGER, fiscal_year, parse_date, usable_order_line
 
 # the rewritten landing's edges
@@ -122,7 +122,7 @@ def edge_warehouse(request, tmp_path_factory):
         for path in others:
             keep_only_the_header(path)
     wh = Warehouse(root=root, project_dir=project)
-    wh.build_result = wh.dbt("build")   # the README's command: no extra vars
+    wh.build_result = wh.dbt("build", *WITHOUT_UNIT_TESTS)   # the README's command: no extra vars
     wh.edges = edges
     return wh
 

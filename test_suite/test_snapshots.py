@@ -5,7 +5,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import Warehouse, query
+from conftest import WITHOUT_UNIT_TESTS, Warehouse, query
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def changed_warehouse(warehouse, tmp_path_factory):
     connection.close()
     copy.changed_product_id = product_id
     # seeds excluded: the change was made in the landed table, as a new export would
-    copy.rebuild = copy.dbt("build", "--select", "snap_products+", "--exclude", "resource_type:seed")
+    copy.rebuild = copy.dbt("build", "--select", "snap_products+", "--exclude", "resource_type:seed", *WITHOUT_UNIT_TESTS)
     return copy
 
 

@@ -10,7 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, SEEDS_DIR, Warehouse, pseudonym, query, run
+from conftest import PROJECT_ROOT, SEEDS_DIR, WITHOUT_UNIT_TESTS, Warehouse, pseudonym, query, run
 
 def _access(warehouse, customer_id, tmp_path):
     out = tmp_path / f"{customer_id}.json"
@@ -91,7 +91,8 @@ def rectified(warehouse, tmp_path_factory):
     )
     connection.close()
     copy.customer_id, copy.old_segment = customer_id, segment
-    copy.rebuild = copy.dbt("build", "--select", "+snap_customers+", "pii_data_subjects", "--exclude", "resource_type:seed")
+    copy.rebuild = copy.dbt("build", "--select", "+snap_customers+", "pii_data_subjects", "--exclude", "resource_type:seed",
+                         *WITHOUT_UNIT_TESTS)
     return copy
 
 
