@@ -136,22 +136,35 @@ def test_spark_build_succeeds_with_no_errors_and_no_warnings(spark_warehouse, wa
     print(f"Spark build: {spark_warehouse.build_seconds:.0f} s, {counts}")
 
 
-def test_spark_results_equal_duckdb(spark_warehouse, db):
+DESCRIBED_TABLES = ("core.fct_sales", "snapshots.snap_products", "raw.sales_order_lines",
+                   "staging.stg_sales_system__products")
+
+
+@pytest.fixture(scope="module")
+def built_answers(spark_warehouse, warehouse):
+    """The read-only questions about the build, asked in one Spark (each one starts a
+    JVM): every compared table's profile, beside DuckDB's, and how the tables are stored."""
     assert spark_warehouse.build_result.returncode == 0
-    expected = mart_profile(db)
-    assert len(expected) >= 19  # 8 core, 6 sales, 5 inventory tables
+    with warehouse.connect() as duckdb_connection:
+        expected = mart_profile(duckdb_connection)
     queries = profile_queries(expected, quote="`")
-    answers = {relation: rows[0] for relation, rows in zip(queries, spark_sql(spark_warehouse, list(queries.values())))}
+    described = [f"describe table extended {table}" for table in DESCRIBED_TABLES]
+    answers = spark_sql(spark_warehouse, [*queries.values(), *described])
+    profiles = {relation: rows[0] for relation, rows in zip(queries, answers)}
+    return expected, profiles, dict(zip(DESCRIBED_TABLES, answers[len(queries):]))
+
+
+def test_spark_results_equal_duckdb(built_answers):
+    expected, answers, _ = built_answers
+    assert len(expected) >= 19  # 8 core, 6 sales, 5 inventory tables
     differences = profile_differences(expected, answers, wide_decimals_to_the_cent=True)
     assert not differences, differences[:20]
 
 
-def test_spark_tables_are_parquet(spark_warehouse):
+def test_spark_tables_are_parquet(built_answers):
     """The tables are parquet, as docs/decisions.md says, not Hive text tables."""
-    assert spark_warehouse.build_result.returncode == 0
-    tables = ("core.fct_sales", "snapshots.snap_products", "raw.sales_order_lines", "staging.stg_sales_system__products")
-    answers = spark_sql(spark_warehouse, [f"describe table extended {table}" for table in tables])
-    for table, rows in zip(tables, answers):
+    _, _, descriptions = built_answers
+    for table, rows in descriptions.items():
         details = {row[0]: row[1] for row in rows}
         assert (details.get("Provider") or "").lower() == "parquet", (table, details.get("Provider"))
 
