@@ -34,13 +34,26 @@
     'erased'
 {%- endmacro %}
 
-{#- The customer's pseudonym, or the shared erased value when the customer asked to be
-    erased; `erased_relation` is the left-joined erased_customer_numbers(). -#}
-{% macro pseudonymize_customer(customer_number, key_pads_relation, erased_relation) -%}
-    case
-        when {{ erased_relation }}.erased_customer_id is not null then {{ erased_customer_pseudonym() }}
-        else {{ pseudonymize(customer_number, key_pads_relation) }}
-    end
+{#- One row per customer number of `rows` (a relation or CTE with a customer_id column),
+    normalised (customer_number()), with its pseudonym, or the shared erased value when
+    the customer asked to be erased (a CTE body). A model left-joins it on
+    customer_number(customer_id): each customer is pseudonymized once (two SHA-256),
+    however many rows it has. -#}
+{% macro customer_pseudonyms(rows) -%}
+    select
+        customer_numbers.customer_number,
+        case
+            when erased_customers.erased_customer_id is not null then {{ erased_customer_pseudonym() }}
+            else {{ pseudonymize('customer_numbers.customer_number', 'pseudonymization_key') }}
+        end as customer_pseudonym
+    from (
+        select distinct {{ customer_number('customer_id') }} as customer_number
+        from {{ rows }}
+        where {{ customer_number('customer_id') }} is not null
+    ) as customer_numbers
+    cross join ({{ pseudonymization_key_pads() }}) as pseudonymization_key
+    left join ({{ erased_customer_numbers() }}) as erased_customers
+        on customer_numbers.customer_number = erased_customers.erased_customer_id
 {%- endmacro %}
 
 {#-

@@ -32,7 +32,6 @@ customer_versions as (
 
     select
         {{ customer_number('customer_id') }} as customer_id,
-        {{ pseudonymize(customer_number('customer_id'), 'pseudonymization_key') }} as customer_pseudonym,
         {{ clean_text('customer_name') }} as full_name,
         lower({{ clean_text('customer_email') }}) as email,
         {{ clean_text('customer_phone') }} as phone,
@@ -48,7 +47,6 @@ customer_versions as (
                 {{ clean_text('order_line_number') }} desc
         ) as recency_rank
     from order_lines
-    cross join pseudonymization_key
     left join erased_customers
         on {{ customer_number('customer_id') }} = erased_customers.erased_customer_id
     where
@@ -79,19 +77,21 @@ supplier_contact_versions as (
 customers as (
 
     select
-        {{ generate_surrogate_key(["'customer'", 'customer_id']) }} as data_subject_id,
+        {{ generate_surrogate_key(["'customer'", 'customer_versions.customer_id']) }} as data_subject_id,
         'customer' as data_subject_type,
-        customer_id,
-        customer_pseudonym,
+        customer_versions.customer_id,
+        -- pseudonymized here, once per customer, not on each of its order lines
+        {{ pseudonymize('customer_versions.customer_id', 'pseudonymization_key') }} as customer_pseudonym,
         cast(null as {{ dbt.type_string() }}) as supplier_id,
-        full_name,
-        email,
-        phone,
-        birth_date,
-        postal_code,
-        country
+        customer_versions.full_name,
+        customer_versions.email,
+        customer_versions.phone,
+        customer_versions.birth_date,
+        customer_versions.postal_code,
+        customer_versions.country
     from customer_versions
-    where recency_rank = 1
+    cross join pseudonymization_key
+    where customer_versions.recency_rank = 1
 
 ),
 

@@ -15,15 +15,9 @@ with source as (
 
 ),
 
-pseudonymization_key as (
+customer_pseudonyms as (
 
-    {{ pseudonymization_key_pads() }}
-
-),
-
-erased_customers as (
-
-    {{ erased_customer_numbers() }}
+    {{ customer_pseudonyms('source') }}
 
 ),
 
@@ -32,16 +26,16 @@ parsed as (
     select
         {{ row_fingerprint(landed_columns) }} as row_fingerprint,
         {{ dbt.concat([
-            "coalesce(" ~ pseudonymize_customer(customer_number('customer_id'), 'pseudonymization_key', 'erased_customers') ~ ", '')", "'|'",
+            "coalesce(customer_pseudonyms.customer_pseudonym, '')", "'|'",
             "coalesce(" ~ clean_text('fiscal_year') ~ ", '')",
         ]) }} as record_key,
 
-        {{ pseudonymize_customer(customer_number('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
+        customer_pseudonyms.customer_pseudonym,
         {{ parse_integer('fiscal_year') }} as fiscal_year,
         {{ parse_decimal('deduction_pct', 18, 6) }} as deduction_pct,
 
         case
-            when erased_customers.erased_customer_id is not null then 'customer_erased'
+            when customer_pseudonyms.customer_pseudonym = {{ erased_customer_pseudonym() }} then 'customer_erased'
             when {{ customer_number('customer_id') }} is null then 'missing_customer_id'
             when {{ clean_text('fiscal_year') }} is null then 'missing_fiscal_year'
             when {{ parse_integer('fiscal_year') }} is null then 'unparsable_fiscal_year'
@@ -52,9 +46,8 @@ parsed as (
                 or {{ parse_decimal('deduction_pct', 18, 6) }} > 1 then 'deduction_pct_out_of_range'
         end as invalid_reason
     from source
-    cross join pseudonymization_key
-    left join erased_customers
-        on {{ customer_number('customer_id') }} = erased_customers.erased_customer_id
+    left join customer_pseudonyms
+        on {{ customer_number('customer_id') }} = customer_pseudonyms.customer_number
 
 ),
 

@@ -33,15 +33,9 @@ with source as (
 
 ),
 
-pseudonymization_key as (
+customer_pseudonyms as (
 
-    {{ pseudonymization_key_pads() }}
-
-),
-
-erased_customers as (
-
-    {{ erased_customer_numbers() }}
+    {{ customer_pseudonyms('source') }}
 
 ),
 
@@ -54,7 +48,7 @@ parsed as (
         -- ids
         {{ clean_text('order_id') }} as order_id,
         {{ parse_integer('order_line_number') }} as order_line_number,
-        {{ pseudonymize_customer(customer_number('customer_id'), 'pseudonymization_key', 'erased_customers') }} as customer_pseudonym,
+        customer_pseudonyms.customer_pseudonym,
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('carrier_id') }} as carrier_id,
         {{ clean_text('store_id') }} as store_id,
@@ -123,9 +117,8 @@ parsed as (
             when {{ is_unparsable('updated_at', parse_timestamp('updated_at')) }} then 'unparsable_updated_at'
         end as invalid_reason
     from source
-    cross join pseudonymization_key
-    left join erased_customers
-        on {{ customer_number('customer_id') }} = erased_customers.erased_customer_id
+    left join customer_pseudonyms
+        on {{ customer_number('customer_id') }} = customer_pseudonyms.customer_number
 
 ),
 
