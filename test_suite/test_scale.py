@@ -21,17 +21,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import (PROJECT_ROOT, SEEDS_DIR, VENV_BIN, Warehouse, mart_profile, profile_answers, profile_differences,
-                      profile_queries, run)
+from conftest import (PROJECT_ROOT, SEEDS_DIR, VENV_BIN, WITHOUT_UNIT_TESTS, Warehouse, mart_profile, profile_answers,
+                      profile_differences, profile_queries, run)
 from test_engines import _postgres_connection, _unavailable, drop_postgres_database, recreate_postgres_database
 
 BULK_VARS = "{raw_data_from_seeds: false}"
-# Unit tests read fixtures, not the landed data, and their fixtures name the seeds, which
-# a build over bulk-loaded tables switches off (D15): they run in the seed-based build.
-BULK_BUILD = ("build", "--vars", BULK_VARS, "--exclude", "resource_type:unit_test")
+# Unit tests name the seeds in their fixtures, which a build over bulk-loaded tables
+# switches off (D15): they run in the seed-based build only.
+BULK_BUILD = ("build", "--vars", BULK_VARS, *WITHOUT_UNIT_TESTS)
 # The first build of the bulk-loaded sample is compared with the seed build, which runs
 # every data test on the same rows: here it only builds, and the incremental day tests.
-BULK_BUILD_UNTESTED = ("build", "--vars", BULK_VARS, "--exclude", "resource_type:unit_test", "resource_type:test")
+BULK_BUILD_UNTESTED = (*BULK_BUILD, "--exclude", "resource_type:test")
 INCREMENTED_TABLES = ("sales_order_lines", "inventory_snapshots", "erasure_requests")
 BATCH_COLUMN = "_landing_batch_id"  # the loader's, beside the contract's columns: not compared with the seeds
 POSTGRES_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test") + "_scale"
