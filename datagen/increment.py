@@ -1,6 +1,7 @@
 """One more day of landed data on top of a generated (or the committed) landing.
 
     python -m datagen.increment --from DIR --out DELTA_DIR [--seed 42] [--erasures 0]
+        [--product-versions 0] [--rate-changes 0]
 
 Writes, for the day after the last order date in DIR, the files a daily export would
 deliver, to be appended with `scripts/load_raw.sh --mode append`:
@@ -14,7 +15,13 @@ deliver, to be appended with `scripts/load_raw.sh --mode append`:
 - inventory_snapshots.csv: the day's stock positions (those of the last snapshot date,
   with the day's movements);
 - erasure_requests.csv (only with --erasures N): N customers with order lines ask to
-  be erased.
+  be erased;
+- products.csv (only with --product-versions N): the whole product master again (it
+  lands by replace), N products sold in the last four weeks with a new version: a
+  standard cost 5 % higher, updated a week before the day (a change of the master that
+  reaches the export late, so that lines already built fall under it);
+- freight_costs.csv (only with --rate-changes N): the whole freight table again (it lands
+  by replace), the freight rate of N country × fiscal year rows corrected (+0.0010).
 
 Same arguments and input, same bytes. The summary (counts, correction share) goes to
 _increment.json beside the files.
@@ -66,7 +73,37 @@ def _recompute_amounts(row: dict, quantity: int) -> None:
         row["profit_amount"] = _money(profit * quantity / old_quantity)
 
 
-def build_increment(source: Path, seed: int, erasures: int) -> tuple[date, dict[str, list[dict]], dict]:
+def _all_rows(source: Path, table: str) -> list[dict]:
+    with duckdb.connect() as connection:
+        cursor = connection.execute(f"select * from {_reader(source, table)}")
+        names = [column[0] for column in cursor.description]
+        return [{name: ("" if value is None else value) for name, value in zip(names, values)}
+                for values in cursor.fetchall()]
+
+
+def _product_versions(source: Path, day: date, sold: list[str], count: int, rng: random.Random) -> list[dict]:
+    """The product master with `count` of the products sold lately in a new version."""
+    products = _all_rows(source, "products")
+    candidates = sorted({product_id for product_id in sold} & {row["product_id"] for row in products
+                                                             if row["unit_standard_cost"]})
+    changed = set(rng.sample(candidates, k=min(count, len(candidates))))
+    for row in products:
+        if row["product_id"] in changed:
+            row["unit_standard_cost"] = _money(Decimal(row["unit_standard_cost"]) * Decimal("1.05"))
+            row["updated_at"] = _timestamp(day - timedelta(days=7), rng)
+    return products
+
+
+def _rate_changes(source: Path, count: int, rng: random.Random) -> list[dict]:
+    """The freight table with `count` rates corrected."""
+    rates = _all_rows(source, "freight_costs")
+    for row in rng.sample(rates, k=min(count, len(rates))):
+        row["freight_pct"] = str(Decimal(row["freight_pct"]) + Decimal("0.0010"))
+    return rates
+
+
+def build_increment(source: Path, seed: int, erasures: int, product_versions: int = 0,
+                    rate_changes: int = 0) -> tuple[date, dict[str, list[dict]], dict]:
     rng = random.Random(f"{seed}:increment")
     columns = TABLES["sales_order_lines"]
     with duckdb.connect() as connection:
@@ -168,11 +205,18 @@ def build_increment(source: Path, seed: int, erasures: int) -> tuple[date, dict[
     tables = {"sales_order_lines": new_lines + corrections, "inventory_snapshots": new_positions}
     if erasure_rows:
         tables["erasure_requests"] = erasure_rows
+    if product_versions:
+        tables["products"] = _product_versions(source, day, [row["product_id"] for row in templates],
+                                               product_versions, rng)
+    if rate_changes:
+        tables["freight_costs"] = _rate_changes(source, rate_changes, rng)
     summary = {"day": day.isoformat(), "new_order_lines": len(new_lines),
                "corrected_order_lines": len(corrections), "shipping_updates": shipping_updates,
                "quantity_corrections": len(corrections) - shipping_updates,
                "correction_share_of_day": round(len(corrections) / max(len(new_lines + corrections), 1), 4),
-               "inventory_positions": len(new_positions), "erasure_requests": len(erasure_rows)}
+               "inventory_positions": len(new_positions), "erasure_requests": len(erasure_rows),
+               "product_versions": product_versions and min(product_versions, len(tables.get("products", []))),
+               "freight_rate_changes": rate_changes and min(rate_changes, len(tables.get("freight_costs", [])))}
     return day, tables, summary
 
 
@@ -192,8 +236,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="where to write the day's files")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--erasures", type=int, default=0, help="erasure requests to add (default 0)")
+    parser.add_argument("--product-versions", type=int, default=0,
+                        help="products sold lately that get a new version (default 0)")
+    parser.add_argument("--rate-changes", type=int, default=0, help="freight rates to correct (default 0)")
     args = parser.parse_args(argv)
-    _, tables, summary = build_increment(args.source, args.seed, args.erasures)
+    _, tables, summary = build_increment(args.source, args.seed, args.erasures, args.product_versions,
+                                         args.rate_changes)
     write(args.out, tables, summary)
     print(json.dumps(summary))
 

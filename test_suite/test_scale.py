@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import (PROJECT_ROOT, SEEDS_DIR, VENV_BIN, WITHOUT_UNIT_TESTS, Warehouse, mart_profile, profile_answers,
-                      profile_differences, profile_queries, run)
+from conftest import (BOOKKEEPING_COLUMNS, CHANGE_LOG, PROJECT_ROOT, SEEDS_DIR, VENV_BIN, WITHOUT_UNIT_TESTS, Warehouse,
+                      mart_profile, profile_answers, profile_differences, profile_queries, run)
 from test_engines import _postgres_connection, _unavailable, drop_postgres_database, recreate_postgres_database
 
 BULK_VARS = "{raw_data_from_seeds: false}"
@@ -33,6 +33,8 @@ BULK_BUILD = ("build", "--vars", BULK_VARS, *WITHOUT_UNIT_TESTS)
 # every data test on the same rows: here it only builds, and the incremental day tests.
 BULK_BUILD_UNTESTED = (*BULK_BUILD, "--exclude", "resource_type:test")
 INCREMENTED_TABLES = ("sales_order_lines", "inventory_snapshots", "erasure_requests")
+# the masters the day replaces: a late product version, corrected freight rates (D134)
+REPLACED_TABLES = ("products", "freight_costs")
 BATCH_COLUMN = "_landing_batch_id"  # the loader's, beside the contract's columns: not compared with the seeds
 POSTGRES_DATABASE = os.environ.get("SALES_INSIGHTS_TEST_DATABASE", "sales_insights_test") + "_scale"
 
@@ -43,17 +45,20 @@ def load_raw(warehouse: Warehouse, *args: str, env: dict | None = None) -> subpr
 
 
 def increment(directory: Path, erasures: int = 1) -> dict:
+    """One more day (datagen/increment.py): new and corrected lines, a stock snapshot,
+    `erasures` erasure requests, and two product versions and two freight rates changed."""
     result = run([str(VENV_BIN / "python"), "-m", "datagen.increment", "--from", str(SEEDS_DIR),
-                  "--out", str(directory), "--erasures", str(erasures)], cwd=PROJECT_ROOT,
-                 env=dict(os.environ))
+                  "--out", str(directory), "--erasures", str(erasures), "--product-versions", "2",
+                  "--rate-changes", "2"], cwd=PROJECT_ROOT, env=dict(os.environ))
     assert result.returncode == 0, result.stdout
     return json.loads((directory / "_increment.json").read_text())
 
 
 def model_relations(warehouse: Warehouse) -> list[tuple[str, str]]:
+    """Every model's relation but the change log (bookkeeping: conftest.BOOKKEEPING_COLUMNS)."""
     return sorted((node["schema"], node["alias"]) for node in warehouse.manifest["nodes"].values()
                   if node["resource_type"] == "model"
-                  and node["config"]["materialized"] != "ephemeral")
+                  and node["config"]["materialized"] != "ephemeral" and node["alias"] != CHANGE_LOG)
 
 
 def assert_built(result: subprocess.CompletedProcess) -> None:
@@ -65,9 +70,9 @@ def assert_built(result: subprocess.CompletedProcess) -> None:
 
 def duckdb_differences(left: Path, right: Path, relations) -> list:
     """(schema, table, rows only left, rows only right) for every relation that differs
-    (the loader's batch column aside)."""
+    (the bookkeeping columns aside)."""
     differences = []
-    columns = f"columns(lambda c: c <> '{BATCH_COLUMN}')"
+    columns = f"columns(lambda c: c not in {list(BOOKKEEPING_COLUMNS)})"
     with duckdb.connect() as connection:
         connection.execute(f"attach '{left}' as l (read_only)")
         connection.execute(f"attach '{right}' as r (read_only)")
@@ -97,6 +102,8 @@ def bulk_duckdb(tmp_path_factory):
                                 "--mode", "append", "--tables", *INCREMENTED_TABLES)
     wh.append_again_result = load_raw(wh, "--target", "duckdb", "--from", str(wh.root / "next_day"),
                                       "--mode", "append", "--tables", *INCREMENTED_TABLES)
+    wh.replace_result = load_raw(wh, "--target", "duckdb", "--from", str(wh.root / "next_day"),
+                                 "--tables", *REPLACED_TABLES)
     wh.incremental_result = wh.dbt(*BULK_BUILD)
     wh.incremental_copy = wh.root / "incremental_build.duckdb"
     shutil.copy(wh.path, wh.incremental_copy)
@@ -163,19 +170,23 @@ def _duckdb_batches(path: Path) -> tuple[dict, dict]:
 def test_one_landing_is_one_batch_and_a_later_append_a_greater_one(bulk_duckdb):
     """Every row and ledger row of the first landing (ten tables) carries its one batch id,
     the UTC time as 20 digits; the append of the next day's tables carries a greater
-    one; the append of the same files again lands nothing and records nothing."""
+    one; the append of the same files again lands nothing and records nothing; the
+    replace of the day's masters that follows is a third, greater still (a replace
+    leaves only its own ledger row)."""
     landed, ledger = _duckdb_batches(bulk_duckdb.full_copy)
     (first,) = {batch for table in landed.values() for batch in table}
     assert len(first) == 20 and first.isdigit() and first[:2] == "20"
     assert ledger == {table: [("replace", first)] for table in landed}
     landed, ledger = _duckdb_batches(bulk_duckdb.incremental_copy)
-    (second,) = {batch for table in landed.values() for batch in table} - {first}
-    assert second > first
+    second, third = sorted({batch for table in landed.values() for batch in table} - {first})
+    assert first < second < third
     day = bulk_duckdb.increment
     assert landed["sales_order_lines"][second] == day["new_order_lines"] + day["corrected_order_lines"]
     assert {table for table, batches in landed.items() if second in batches} == set(INCREMENTED_TABLES)
     for table in INCREMENTED_TABLES:
         assert ledger[table] == [("append", second), ("replace", first)], table
+    for table in REPLACED_TABLES:
+        assert set(landed[table]) == {third} and ledger[table] == [("replace", third)], table
 
 
 def test_an_append_into_a_table_of_an_older_loader_adds_the_batch_column(tmp_path):
@@ -280,6 +291,8 @@ def test_parquet_with_a_typed_column_is_refused(tmp_path):
 def test_incremental_build_after_a_new_day_succeeds_with_every_test(bulk_duckdb):
     day = bulk_duckdb.increment
     assert day["new_order_lines"] > 0 and day["corrected_order_lines"] > 0 and day["erasure_requests"] == 1
+    assert day["product_versions"] == 2 and day["freight_rate_changes"] == 2
+    assert bulk_duckdb.replace_result.returncode == 0, bulk_duckdb.replace_result.stdout
     assert_built(bulk_duckdb.incremental_result)
     assert "incremental model core.fct_sales" in bulk_duckdb.incremental_result.stdout
 
@@ -339,6 +352,32 @@ def test_a_replace_that_drops_lines_starts_the_base_model_over(bulk_duckdb, tmp_
     assert (landed, built, batches) == (len(kept) - 1, len(kept) - 1, 1)
 
 
+def test_the_day_is_logged_as_changes_and_only_their_months_are_rebuilt(bulk_duckdb):
+    """fct_warehouse_changes logs the day (D134): the months of its lines and positions,
+    the two product versions (each closes the version before it), the two freight rates;
+    the facts and the costed lines rebuild only some of their months, and the rebuilt
+    months carry the latest change."""
+    with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
+        (first_build,) = before.execute("select max(change_id) from core.fct_warehouse_changes").fetchone()
+    with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as after:
+        logged = Counter(dict(after.execute(
+            "select change_kind || ' ' || change_type, count(*) from core.fct_warehouse_changes "
+            "where change_id > ? group by all", [first_build]).fetchall()))
+        latest = after.execute("select max(change_id) from core.fct_warehouse_changes").fetchone()[0]
+        rebuilt = {table: after.execute(
+            f"select count(distinct {month}) filter (where _applied_change_id = ?), count(distinct {month}) "
+            f"from {table}", [latest]).fetchone()
+            for table, month in (("core.fct_sales", "order_month_start_date"),
+                                 ("core.fct_inventory", "snapshot_month_start_date"),
+                                 ("intermediate.int_order_lines_costed", "month_start_date"))}
+    assert logged["product changed"] == 2 and logged["product added"] == 2, logged
+    assert logged["freight_rate changed"] == 2, logged
+    assert logged["order_lines landed"] >= 1 and logged["stock_positions landed"] == 1, logged
+    assert not any(kind.endswith("relanded") for kind in logged), logged
+    for table, (rebuilt_months, months) in rebuilt.items():
+        assert 0 < rebuilt_months < months, (table, rebuilt_months, months)
+
+
 def test_the_erased_customer_is_gone_from_rows_built_before_the_request(bulk_duckdb):
     from test_erasure import _traces, _where_found
 
@@ -367,13 +406,13 @@ def _postgres_dbt(warehouse: Warehouse, database: str, *args: str) -> subprocess
 
 
 def _postgres_rows(database: str, relations) -> dict:
-    """Every relation's rows as a multiset (the loader's batch column aside)."""
+    """Every relation's rows as a multiset (the bookkeeping columns aside)."""
     connection = _postgres_connection(database)
     rows = {}
     with connection.cursor() as cursor:
         for schema, table in relations:
             cursor.execute(f'select * from "{schema}"."{table}"')
-            kept = [i for i, column in enumerate(cursor.description) if column.name != BATCH_COLUMN]
+            kept = [i for i, column in enumerate(cursor.description) if column.name not in BOOKKEEPING_COLUMNS]
             rows[(schema, table)] = Counter(tuple(row[i] for i in kept) for row in cursor.fetchall())
     connection.close()
     return rows
@@ -392,6 +431,8 @@ def bulk_postgres(tmp_path_factory):
     wh.append_result = load_raw(wh, "--target", "postgres", "--from", str(wh.root / "next_day"),
                                 "--mode", "append", "--tables", *INCREMENTED_TABLES,
                                 env=_postgres_env(wh, database))
+    wh.replace_result = load_raw(wh, "--target", "postgres", "--from", str(wh.root / "next_day"),
+                                 "--tables", *REPLACED_TABLES, env=_postgres_env(wh, database))
     wh.incremental_result = _postgres_dbt(wh, database, *BULK_BUILD)
     recreate_postgres_database(database + "_full", template=database)
     wh.refresh_result = _postgres_dbt(wh, database + "_full", "run", "--vars", BULK_VARS, "--full-refresh")

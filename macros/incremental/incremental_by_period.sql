@@ -1,9 +1,10 @@
 {#
     The facts are incremental by period: an incremental run rebuilds every month (of the
     order date, of the snapshot date) that holds a changed row, in full, and leaves the
-    other months alone. Rebuilding whole months rather than single rows gives the same
-    result as a full refresh on every engine, deletions and moved rows included, and
-    maps onto each engine's cheapest path (docs/decisions.md):
+    other months alone (which months changed: macros/incremental/changes.sql).
+    Rebuilding whole months rather than single rows gives the same result as a full
+    refresh on every engine, moved rows included, and maps onto each engine's cheapest
+    path (docs/decisions.md):
 
     - delete+insert keyed by the month (DuckDB, PostgreSQL; dbt-mysql 1.7's own
       incremental materialization is a delete by unique_key then an insert, the same thing);
@@ -36,11 +37,4 @@
 {#- The first day of the month of a date, as a date. -#}
 {% macro month_start(date_expression) -%}
     cast({{ dbt.date_trunc('month', date_expression) }} as date)
-{%- endmacro %}
-
-{#- `expression` (a date or timestamp) minus the look-back window
-    (var `incremental_lookback_days`): how far behind the last build's high-water
-    mark an incremental run looks again, for rows that land late. -#}
-{% macro minus_lookback(expression) -%}
-    {{ dbt.dateadd('day', -1 * (var('incremental_lookback_days') | int), expression) }}
 {%- endmacro %}

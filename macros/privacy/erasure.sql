@@ -36,23 +36,33 @@
 
 {#- One row per customer number of `rows` (a relation or CTE with a customer_id column),
     normalised (customer_number()), with its pseudonym, or the shared erased value when
-    the customer asked to be erased (a CTE body). A model left-joins it on
-    customer_number(customer_id): each customer is pseudonymized once (two SHA-256),
-    however many rows it has. -#}
+    the customer asked to be erased (a CTE body), and the landing batch of the erasure
+    request (null where none, or where requests record no batches): the rows it
+    redacted changed then (D134). A model left-joins it on customer_number(customer_id):
+    each customer is pseudonymized once (two SHA-256), however many rows it has. -#}
 {% macro customer_pseudonyms(rows) -%}
+    {%- set requests = raw_source('privacy_office', 'erasure_requests') %}
     select
         customer_numbers.customer_number,
         case
             when erased_customers.erased_customer_id is not null then {{ erased_customer_pseudonym() }}
             else {{ pseudonymize('customer_numbers.customer_number', 'pseudonymization_key') }}
-        end as customer_pseudonym
+        end as customer_pseudonym,
+        erased_customers.erasure_batch_id
     from (
         select distinct {{ customer_number('customer_id') }} as customer_number
         from {{ rows }}
         where {{ customer_number('customer_id') }} is not null
     ) as customer_numbers
     cross join ({{ pseudonymization_key_pads() }}) as pseudonymization_key
-    left join ({{ erased_customer_numbers() }}) as erased_customers
+    left join (
+        select
+            {{ customer_number('customer_id') }} as erased_customer_id,
+            max({{ landing_batch_id(requests) }}) as erasure_batch_id
+        from {{ requests }}
+        where {{ customer_number('customer_id') }} is not null
+        group by {{ customer_number('customer_id') }}
+    ) as erased_customers
         on customer_numbers.customer_number = erased_customers.erased_customer_id
 {%- endmacro %}
 

@@ -21,12 +21,11 @@
 
     A table, incremental by order month (macros/incremental/incremental_by_period.sql),
     because six marts and some forty tests read it: as a view each of them recomputed
-    the joins over every line. A run rebuilds every month in which a built line is no
-    longer what a full build would give: a line that fct_sales added, changed or dropped
-    (whatever made fct_sales rebuild it), a dimension attribute or fiscal period that
-    changed under its key, or a reference rate that changed or arrived late. The
-    comparison reads this table and fct_sales once each, instead of recomputing the
-    costing for every line. -#}
+    the joins over every line. A run rebuilds every month that fct_warehouse_changes
+    says changed since the latest change the table has applied: the months of newly
+    landed or corrected lines, and of the lines that point to a product, customer or
+    ship-to area version, a date of the fiscal calendar or a reference rate (customer,
+    country or product × fiscal year) added, changed or removed since (D134). -#}
 with all_sales as (
 
     select * from {{ ref('fct_sales') }}
@@ -77,110 +76,26 @@ freight_costs as (
 
 {% if is_incremental() %}
 
-    built_lines as (
+    changes as (
 
-        select * from {{ this }}
-
-    ),
-
-    lines_fct_sales_changed as (
-
-        -- new, corrected or re-keyed lines: both their month now and the month built
-        select
-            all_sales.order_month_start_date,
-            built_lines.month_start_date as built_month_start_date
-        from all_sales
-        left join built_lines
-            on all_sales.order_line_key = built_lines.order_line_key
-        where
-            built_lines.order_line_key is null
-            or not (
-                {{ null_safe_equal('all_sales.order_id', 'built_lines.order_id') }}
-                and {{ null_safe_equal('all_sales.order_date_key', 'built_lines.order_date_key') }}
-                and {{ null_safe_equal('all_sales.product_key', 'built_lines.product_key') }}
-                and {{ null_safe_equal('all_sales.customer_key', 'built_lines.customer_key') }}
-                and {{ null_safe_equal('all_sales.ship_to_location_key', 'built_lines.ship_to_location_key') }}
-                and {{ null_safe_equal('all_sales.order_date', 'built_lines.order_date') }}
-                and {{ null_safe_equal('all_sales.channel', 'built_lines.channel') }}
-                and {{ null_safe_equal('all_sales.platform', 'built_lines.platform') }}
-                and {{ null_safe_equal('all_sales.quantity', 'built_lines.quantity') }}
-                and {{ null_safe_equal('all_sales.list_price_amount', 'built_lines.list_price_amount') }}
-                and {{ null_safe_equal('all_sales.discount_amount', 'built_lines.discount_amount') }}
-                and {{ null_safe_equal('all_sales.sales_amount', 'built_lines.sales_amount') }}
-                and {{ null_safe_equal('all_sales.profit_amount', 'built_lines.profit_amount') }}
-            )
-
-    ),
-
-    lines_fct_sales_dropped as (
-
-        select built_lines.month_start_date
-        from built_lines
-        left join all_sales
-            on built_lines.order_line_key = all_sales.order_line_key
-        where all_sales.order_line_key is null
-
-    ),
-
-    lines_described_differently as (
-
-        -- the same keys, but a dimension attribute, fiscal period or reference rate that
-        -- is no longer what the line was built with
-        select built_lines.month_start_date
-        from built_lines
-        left join dates
-            on built_lines.order_date_key = dates.date_key
-        left join products
-            on built_lines.product_key = products.product_key
-        left join customers
-            on built_lines.customer_key = customers.customer_key
-        left join locations as ship_to_areas
-            on built_lines.ship_to_location_key = ship_to_areas.location_key
-        left join post_invoice_deductions
-            on built_lines.customer_pseudonym = post_invoice_deductions.customer_pseudonym
-            and built_lines.fiscal_year = post_invoice_deductions.fiscal_year
-        left join freight_costs
-            on built_lines.country = freight_costs.country
-            and built_lines.fiscal_year = freight_costs.fiscal_year
-        left join manufacturing_costs
-            on built_lines.product_id = manufacturing_costs.product_id
-            and built_lines.fiscal_year = manufacturing_costs.fiscal_year
-        where not (
-            {{ null_safe_equal('built_lines.month_start_date', 'dates.month_start_date') }}
-            and {{ null_safe_equal('built_lines.fiscal_year', 'dates.fiscal_year') }}
-            and {{ null_safe_equal('built_lines.fiscal_quarter', 'dates.fiscal_quarter') }}
-            and {{ null_safe_equal('built_lines.product_id', 'products.product_id') }}
-            and {{ null_safe_equal('built_lines.product_name', 'products.product_name') }}
-            and {{ null_safe_equal('built_lines.category', 'products.category') }}
-            and {{ null_safe_equal('built_lines.sub_category', 'products.sub_category') }}
-            and {{ null_safe_equal('built_lines.customer_pseudonym', 'customers.customer_pseudonym') }}
-            and {{ null_safe_equal('built_lines.customer_segment', 'customers.customer_segment') }}
-            and {{ null_safe_equal('built_lines.customer_country', 'customers.country') }}
-            and {{ null_safe_equal('built_lines.country', 'ship_to_areas.country') }}
-            and {{ null_safe_equal('built_lines.region', 'ship_to_areas.region') }}
-            and {{ null_safe_equal('built_lines.state_province', 'ship_to_areas.state_province') }}
-            and {{ null_safe_equal('built_lines.city', 'ship_to_areas.city') }}
-            and built_lines.has_deduction_rate = (post_invoice_deductions.post_invoice_deduction_id is not null)
-            and built_lines.has_freight_rate = (freight_costs.freight_cost_id is not null)
-            and built_lines.has_manufacturing_cost = (manufacturing_costs.manufacturing_cost_id is not null)
-            and {{ null_safe_equal('built_lines.deduction_pct', 'post_invoice_deductions.deduction_pct') }}
-            and {{ null_safe_equal('built_lines.freight_pct', 'freight_costs.freight_pct') }}
-            and {{ null_safe_equal('built_lines.other_cost_pct', 'freight_costs.other_cost_pct') }}
-            and {{ null_safe_equal('built_lines.unit_manufacturing_cost', 'manufacturing_costs.unit_manufacturing_cost') }}
-        )
+        {{ changes_not_applied([
+            'order_lines', 'product', 'customer', 'location', 'calendar',
+            'deduction_rate', 'freight_rate', 'manufacturing_cost',
+        ]) }}
 
     ),
 
     rebuilt_months as (
 
-        select order_month_start_date as month_start_date from lines_fct_sales_changed
-        union
-        select built_month_start_date as month_start_date from lines_fct_sales_changed
-        where built_month_start_date is not null
-        union
-        select month_start_date from lines_fct_sales_dropped
-        union
-        select month_start_date from lines_described_differently
+        {{ periods_to_rebuild('changes', 'month_start_date', 'order_date', [
+            {'change_kind': 'product', 'column': 'product_key'},
+            {'change_kind': 'customer', 'column': 'customer_key'},
+            {'change_kind': 'location', 'column': 'ship_to_location_key'},
+            {'change_kind': 'calendar', 'column': 'order_date_key'},
+            {'change_kind': 'deduction_rate', 'column': 'customer_pseudonym', 'matches': 'entity_id'},
+            {'change_kind': 'freight_rate', 'column': 'country', 'matches': 'entity_id'},
+            {'change_kind': 'manufacturing_cost', 'column': 'product_id', 'matches': 'entity_id'},
+        ]) }}
 
     ),
 
@@ -190,7 +105,7 @@ sales as (
 
     select * from all_sales
     {% if is_incremental() %}
-        where order_month_start_date in (select rebuilt_months.month_start_date from rebuilt_months)
+        where {{ is_in_rebuilt_periods('order_month_start_date', 'changes', 'rebuilt_months') }}
     {% endif %}
 
 ),
@@ -382,7 +297,10 @@ final as (
         costed.freight_cost_amount,
         costed.other_cost_amount,
         costed.manufacturing_cost_amount,
-        costed.gross_margin_amount
+        costed.gross_margin_amount,
+
+        -- the latest change applied
+        {{ latest_logged_change_id() }} as _applied_change_id
     from order_lines_described
     inner join reference_rates
         on order_lines_described.order_line_key = reference_rates.order_line_key

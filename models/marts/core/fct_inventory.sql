@@ -9,10 +9,11 @@
 {#- One row per stock position: snapshot date × environment × warehouse × product.
     Product and supplier are the versions valid on the snapshot date.
 
-    Incremental by snapshot month (macros/incremental/incremental_by_period.sql): the
-    export has no change timestamp, so a run rebuilds every month from the last built
-    snapshot date minus the look-back window on, and every month with a position whose
-    product, supplier or warehouse version changed under it. -#}
+    Incremental by snapshot month (macros/incremental/incremental_by_period.sql): a run
+    rebuilds every month that fct_warehouse_changes says changed since the latest change
+    the table has applied: the months of newly landed positions, and of the positions
+    that point to a product, supplier or warehouse version added, changed or removed
+    since (D134). -#}
 with all_inventory_positions as (
 
     select
@@ -45,63 +46,19 @@ locations as (
 
 {% if is_incremental() %}
 
-    previous_build as (
+    changes as (
 
-        select max(snapshot_date) as max_snapshot_date
-        from {{ this }}
-
-    ),
-
-    changed_positions as (
-
-        select all_inventory_positions.snapshot_month_start_date
-        from all_inventory_positions
-        cross join previous_build
-        where
-            all_inventory_positions.snapshot_date >= {{ minus_lookback('previous_build.max_snapshot_date') }}
-            or previous_build.max_snapshot_date is null
-
-    ),
-
-    built_positions as (
-
-        select
-            built.snapshot_month_start_date,
-            built.product_key,
-            built.supplier_key,
-            built.warehouse_location_key,
-            cast(built.snapshot_date as {{ dbt.type_timestamp() }}) as snapshot_at
-        from {{ this }} as built
-
-    ),
-
-    stale_positions as (
-
-        -- positions whose dimension versions are no longer those a full build would pick
-        select built_positions.snapshot_month_start_date
-        from built_positions
-        left join {{ ref('dim_product') }} as product_versions
-            on built_positions.product_key = product_versions.product_key
-        left join suppliers as supplier_versions
-            on product_versions.supplier_id = supplier_versions.supplier_id
-            and built_positions.snapshot_at >= supplier_versions.valid_from
-            and built_positions.snapshot_at < supplier_versions.valid_to
-        left join {{ ref('dim_location') }} as location_versions
-            on built_positions.warehouse_location_key = location_versions.location_key
-        where
-            product_versions.product_key is null
-            or location_versions.location_key is null
-            or built_positions.snapshot_at < product_versions.valid_from
-            or built_positions.snapshot_at >= product_versions.valid_to
-            or built_positions.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
+        {{ changes_not_applied(['stock_positions', 'product', 'supplier', 'location']) }}
 
     ),
 
     rebuilt_months as (
 
-        select snapshot_month_start_date from changed_positions
-        union
-        select snapshot_month_start_date from stale_positions
+        {{ periods_to_rebuild('changes', 'snapshot_month_start_date', 'snapshot_date', [
+            {'change_kind': 'product', 'column': 'product_key'},
+            {'change_kind': 'supplier', 'column': 'supplier_key'},
+            {'change_kind': 'location', 'column': 'warehouse_location_key'},
+        ]) }}
 
     ),
 
@@ -111,7 +68,7 @@ inventory_positions as (
 
     select * from all_inventory_positions
     {% if is_incremental() %}
-        where snapshot_month_start_date in (select rebuilt_months.snapshot_month_start_date from rebuilt_months)
+        where {{ is_in_rebuilt_periods('snapshot_month_start_date', 'changes', 'rebuilt_months') }}
     {% endif %}
 
 ),
@@ -179,7 +136,10 @@ final as (
         quantity_on_hand - quantity_reserved as quantity_available,
         reorder_point,
         cast(unit_cost as decimal(18, 4)) as unit_cost,
-        cast(quantity_on_hand * unit_cost as decimal(18, 4)) as stock_value
+        cast(quantity_on_hand * unit_cost as decimal(18, 4)) as stock_value,
+
+        -- the latest change applied
+        {{ latest_logged_change_id() }} as _applied_change_id
     from joined
 
 )

@@ -12,12 +12,11 @@
     member, so no line is ever lost to a join.
 
     Incremental by order month (macros/incremental/incremental_by_period.sql): a run
-    rebuilds, in full, every month that holds a line that is new or corrected since the
-    last build (updated_at or order date within the look-back window of the last
-    build's latest), every month a corrected order left, and every month with a line
-    whose dimension version changed under it (a customer erased, a product or supplier
-    version inserted, an inferred product mastered), and every month that holds a built
-    line no longer landed (deleted in the source system). -#}
+    rebuilds, in full, every month that fct_warehouse_changes says changed since the
+    latest change the table has applied: the months of newly landed or corrected lines
+    and of their orders, with the months a corrected order left, and the months of the
+    lines that point to a dimension version added, changed or removed since (a product
+    version inserted, an inferred product mastered, a customer erased; D134). -#}
 with all_order_lines as (
 
     select
@@ -66,95 +65,22 @@ locations as (
 
 {% if is_incremental() %}
 
-    previous_build as (
+    changes as (
 
-        select
-            max(updated_at) as max_updated_at,
-            max(order_date) as max_order_date
-        from {{ this }}
-
-    ),
-
-    changed_lines as (
-
-        -- new lines and late corrections, with the look-back window for late landings
-        select
-            all_order_lines.order_id,
-            all_order_lines.order_month_start_date
-        from all_order_lines
-        cross join previous_build
-        where
-            all_order_lines.updated_at >= {{ minus_lookback('previous_build.max_updated_at') }}
-            or all_order_lines.order_date >= {{ minus_lookback('previous_build.max_order_date') }}
-            or previous_build.max_order_date is null
-
-    ),
-
-    built_lines as (
-
-        select
-            built.order_id,
-            built.order_line_number,
-            built.order_month_start_date,
-            built.order_date,
-            built.quantity,
-            built.product_key,
-            built.customer_key,
-            built.supplier_key,
-            built.standard_cost_amount,
-            cast(built.order_date as {{ dbt.type_timestamp() }}) as ordered_at
-        from {{ this }} as built
-
-    ),
-
-    stale_lines as (
-
-        -- lines whose dimension versions are no longer those a full build would pick
-        select built_lines.order_month_start_date
-        from built_lines
-        left join {{ ref('dim_product') }} as product_versions
-            on built_lines.product_key = product_versions.product_key
-        left join {{ ref('dim_customer') }} as customer_versions
-            on built_lines.customer_key = customer_versions.customer_key
-        left join suppliers as supplier_versions
-            on product_versions.supplier_id = supplier_versions.supplier_id
-            and built_lines.ordered_at >= supplier_versions.valid_from
-            and built_lines.ordered_at < supplier_versions.valid_to
-        where
-            product_versions.product_key is null
-            or customer_versions.customer_key is null
-            or built_lines.ordered_at < product_versions.valid_from
-            or built_lines.ordered_at >= product_versions.valid_to
-            or built_lines.ordered_at < customer_versions.valid_from
-            or built_lines.ordered_at >= customer_versions.valid_to
-            or built_lines.supplier_key <> coalesce(supplier_versions.supplier_key, {{ unknown_member_key() }})
-            or not (
-                (built_lines.standard_cost_amount is null and product_versions.unit_standard_cost is null)
-                or built_lines.standard_cost_amount
-                = cast(built_lines.quantity * product_versions.unit_standard_cost as decimal(18, 4))
-            )
+        {{ changes_not_applied(['order_lines', 'product', 'customer', 'supplier', 'carrier', 'location']) }}
 
     ),
 
     rebuilt_months as (
 
-        select order_month_start_date from changed_lines
-        union
-        -- a corrected order date moves the order's lines out of the month they were built in
-        select built_lines.order_month_start_date
-        from built_lines
-        inner join changed_lines
-            on built_lines.order_id = changed_lines.order_id
-        union
-        select order_month_start_date from stale_lines
-        union
-        -- a built line that is no longer landed: deleted in the source system (D64)
-        select built_lines.order_month_start_date
-        from built_lines
-        left join all_order_lines
-            on built_lines.order_id = all_order_lines.order_id
-            and built_lines.order_line_number = all_order_lines.order_line_number
-        where all_order_lines.order_id is null
+        {{ periods_to_rebuild('changes', 'order_month_start_date', 'order_date', [
+            {'change_kind': 'product', 'column': 'product_key'},
+            {'change_kind': 'customer', 'column': 'customer_key'},
+            {'change_kind': 'supplier', 'column': 'supplier_key'},
+            {'change_kind': 'carrier', 'column': 'carrier_key'},
+            {'change_kind': 'location', 'column': 'store_location_key'},
+            {'change_kind': 'location', 'column': 'ship_to_location_key'},
+        ]) }}
 
     ),
 
@@ -164,7 +90,7 @@ order_lines as (
 
     select * from all_order_lines
     {% if is_incremental() %}
-        where order_month_start_date in (select rebuilt_months.order_month_start_date from rebuilt_months)
+        where {{ is_in_rebuilt_periods('order_month_start_date', 'changes', 'rebuilt_months') }}
     {% endif %}
 
 ),
@@ -280,8 +206,9 @@ final as (
         cast(profit_amount as decimal(18, 4)) as profit_amount,
         cast(quantity * unit_standard_cost as decimal(18, 4)) as standard_cost_amount,
 
-        -- the line's last change in the source system
-        updated_at
+        -- the line's last change in the source system, and the latest change applied
+        updated_at,
+        {{ latest_logged_change_id() }} as _applied_change_id
     from joined
 
 )

@@ -1,6 +1,11 @@
 {{ config(**incremental_by_landing_batch_config('sales_system', 'sales_order_lines')) }}
-{#- an incremental run replaces its keys: the row stores find them by index -#}
-{{ config(indexes=engine_indexes([{'columns': ['record_key']}])) }}
+{#- an incremental run replaces its keys: the row stores find them by index, -#}
+{#- and fct_warehouse_changes finds the rows changed since it last looked, and their orders -#}
+{{ config(indexes=engine_indexes([
+    {'columns': ['record_key']},
+    {'columns': ['_changed_batch_id']},
+    {'columns': ['order_id']},
+])) }}
 
 {%- set landed_columns = [
     'order_id', 'order_line_number', 'order_date', 'ship_date', 'ship_mode', 'carrier_id',
@@ -84,8 +89,10 @@ parsed as (
         -- timestamps
         {{ parse_timestamp('updated_at') }} as updated_at,
 
-        -- the landing that brought the row
+        -- the landing that brought the row, and the latest change of the row (D134)
         {{ landing_batch_id(landed) }} as _landing_batch_id,
+        {{ row_change_batch_id(landed, 'sales_order_lines', 'customer_pseudonyms.erasure_batch_id') }}
+            as _changed_batch_id,
 
         -- the first contract rule the row breaks, in the documented order
         case
@@ -165,7 +172,8 @@ final as (
         {{ age_band('customer_birth_date', 'order_date') }} as customer_age_band,
 
         updated_at,
-        _landing_batch_id
+        _landing_batch_id,
+        _changed_batch_id
     from deduplicated
 
 )

@@ -1,6 +1,7 @@
 {{ config(**incremental_by_landing_batch_config('warehouse_system', 'inventory_snapshots')) }}
-{#- an incremental run replaces its keys: the row stores find them by index -#}
-{{ config(indexes=engine_indexes([{'columns': ['record_key']}])) }}
+{#- an incremental run replaces its keys, and fct_warehouse_changes finds the rows changed
+    since it last looked: the row stores find both by index -#}
+{{ config(indexes=engine_indexes([{'columns': ['record_key']}, {'columns': ['_changed_batch_id']}])) }}
 
 {%- set landed_columns = [
     'snapshot_date', 'environment', 'warehouse_id', 'product_id', 'quantity_on_hand',
@@ -61,8 +62,9 @@ parsed as (
                 <> '{{ var("reporting_currency") }}' then 'unsupported_currency'
         end as invalid_reason,
 
-        -- the landing that brought the row
-        {{ landing_batch_id(landed) }} as _landing_batch_id
+        -- the landing that brought the row, and the latest change of the row (D134)
+        {{ landing_batch_id(landed) }} as _landing_batch_id,
+        {{ row_change_batch_id(landed, 'inventory_snapshots') }} as _changed_batch_id
     from source
 
 ),

@@ -1,0 +1,326 @@
+{#
+    What changed, written once (issue 18, D134). `fct_warehouse_changes` logs every change
+    that can alter a built row of the incremental models, on one clock: the landing clock
+    (20 digits of a UTC time, the loader's batch ids):
+
+    - landed rows: the months (of the order date, of the snapshot date) of the rows of
+      every landing batch not logged yet, with the batch as the change's id;
+    - a dimension or reference version added, changed or removed since the last build
+      (a product version, a customer erased, a deduction rate), with the build's own id
+      and the dates whose rows it may change.
+
+    An incremental model stores the latest change it has applied on every row it builds
+    (`_applied_change_id`), reads the changes logged after it, and rebuilds the periods
+    they touch: a landed month as such, a dimension change through its own rows that
+    point to that version on the affected dates (its own keys, no comparison of a whole
+    built table with what a full build would give).
+#}
+
+{#- The id of this build on the landing clock: its start, as the loader's batch ids are.
+    Landings and builds do not overlap (D130), so every batch landed before the build is
+    smaller and every batch landed after it greater. -#}
+{% macro build_change_id() -%}
+    '{{ run_started_at.strftime("%Y%m%d%H%M%S%f") }}'
+{%- endmacro %}
+
+{#- The change a base row carries (`_changed_batch_id`): the latest of its landing, of
+    the erasure request that redacted it (`erasure_batch_column`) and of the raw table's
+    latest replace or deletion, which may have removed rows no key can find any more.
+    A raw table that records no batches is new in full at every build. -#}
+{% macro row_change_batch_id(landed, table_name, erasure_batch_column=none) -%}
+    {%- if var('raw_data_from_seeds') or not relation_has_column(landed, '_landing_batch_id') -%}
+        {{ build_change_id() }}
+    {%- else -%}
+        {%- set ledger = api.Relation.create(
+            database=landed.database, schema=landed.schema, identifier='_load_ledger') -%}
+        greatest(
+            coalesce(_landing_batch_id, '0'),
+            {%- if erasure_batch_column %}
+            coalesce({{ erasure_batch_column }}, '0'),
+            {%- endif %}
+            {%- if relation_has_column(ledger, 'landing_batch_id') %}
+            (
+                select coalesce(max(landing_batch_id), '0')
+                from {{ ledger }}
+                where table_name = '{{ table_name }}' and load_mode in ('replace', 'delete')
+            )
+            {%- else %}
+            '0'
+            {%- endif %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- fct_warehouse_changes is appended to; dbt-mysql 1.7 appends when no unique_key is
+    set and knows no strategy by that name. -#}
+{% macro incremental_append_config() -%}
+    {%- if target.type == 'mysql' -%}
+        {{ return({'materialized': 'incremental', 'on_schema_change': 'append_new_columns'}) }}
+    {%- endif -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'append_new_columns'}) }}
+{%- endmacro %}
+
+{#- The log's columns for a change that names no dimension row (a CTE's select list
+    after change_id, change_kind and change_type). -#}
+{% macro no_entity_columns() -%}
+    cast(null as {{ dbt.type_string() }}) as entity_key,
+    cast(null as {{ dbt.type_string() }}) as entity_id,
+    cast(null as {{ dbt.type_string() }}) as entity_fingerprint,
+    cast(null as {{ dbt.type_timestamp() }}) as valid_from,
+    cast(null as {{ dbt.type_timestamp() }}) as valid_to
+{%- endmacro %}
+
+{#- Log entries for the landed rows of a base model (a CTE body): one per month holding a
+    row whose change is newer than the latest logged for `change_kind`, with that
+    change's id. `group_column` widens a changed row to every row sharing its value (an
+    order: the order's header is derived from all its lines, so a corrected line can
+    move its siblings to another month); the superseded versions of a key are rows of
+    the base model too, so the month a corrected row left is found with it. The first
+    build logs one change for every month ('relanded'). -#}
+{% macro landed_row_changes(rows, change_kind, date_column, group_column=none) -%}
+    {%- if is_incremental() %}
+        select
+            max(changed_rows.change_id) as change_id,
+            '{{ change_kind }}' as change_kind,
+            'landed' as change_type,
+            {{ no_entity_columns() }},
+            cast({{ month_start('all_rows.' ~ date_column) }} as {{ dbt.type_timestamp() }}) as affected_from,
+            cast({{ dbt.dateadd('month', 1, month_start('all_rows.' ~ date_column)) }} as {{ dbt.type_timestamp() }})
+                as affected_to
+        from {{ rows }} as all_rows
+        {%- if group_column %}
+        inner join (
+            select
+                {{ group_column }},
+                max(_changed_batch_id) as change_id
+            from {{ rows }}
+            where _changed_batch_id > (
+                select coalesce(max(logged.change_id), '') from {{ this }} as logged
+                where logged.change_kind = '{{ change_kind }}'
+            )
+            group by {{ group_column }}
+        ) as changed_rows
+            on all_rows.{{ group_column }} = changed_rows.{{ group_column }}
+        {%- else %}
+        inner join (
+            select _changed_batch_id as change_id
+            from {{ rows }}
+            where _changed_batch_id > (
+                select coalesce(max(logged.change_id), '') from {{ this }} as logged
+                where logged.change_kind = '{{ change_kind }}'
+            )
+        ) as changed_rows
+            on all_rows._changed_batch_id = changed_rows.change_id
+        {%- endif %}
+        where all_rows.{{ date_column }} is not null
+        group by {{ month_start('all_rows.' ~ date_column) }}
+    {%- else %}
+        select
+            coalesce(max(_changed_batch_id), {{ build_change_id() }}) as change_id,
+            '{{ change_kind }}' as change_kind,
+            'relanded' as change_type,
+            {{ no_entity_columns() }},
+            cast(null as {{ dbt.type_timestamp() }}) as affected_from,
+            cast(null as {{ dbt.type_timestamp() }}) as affected_to
+        from {{ rows }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Log entries for the versions of a dimension or reference table (a CTE body).
+    `versions` has entity_key (unique), entity_id, entity_fingerprint (a hash of what
+    the facts take from it), valid_from and valid_to (the dates it applies to). Compared
+    with the latest logged state of each key: a version added, changed (fingerprint or
+    validity) or removed is logged with this build's id and the dates whose rows it may
+    change: all its dates if it is added, removed or described differently; only the
+    dates its validity gained or lost if only that moved. -#}
+{% macro version_changes(versions, change_kind) -%}
+    {%- if is_incremental() %}
+        select
+            {{ build_change_id() }} as change_id,
+            '{{ change_kind }}' as change_kind,
+            case
+                when logged_state.entity_key is null then 'added'
+                else 'changed'
+            end as change_type,
+            current_state.entity_key,
+            current_state.entity_id,
+            current_state.entity_fingerprint,
+            current_state.valid_from,
+            current_state.valid_to,
+            case
+                when logged_state.entity_key is null
+                    or logged_state.entity_fingerprint <> current_state.entity_fingerprint
+                    or logged_state.valid_from <> current_state.valid_from
+                    then least(current_state.valid_from, coalesce(logged_state.valid_from, current_state.valid_from))
+                else least(current_state.valid_to, logged_state.valid_to)
+            end as affected_from,
+            case
+                when logged_state.entity_key is null
+                    or logged_state.entity_fingerprint <> current_state.entity_fingerprint
+                    or logged_state.valid_to <> current_state.valid_to
+                    then greatest(current_state.valid_to, coalesce(logged_state.valid_to, current_state.valid_to))
+                else greatest(current_state.valid_from, logged_state.valid_from)
+            end as affected_to
+        from {{ versions }} as current_state
+        left join (
+            {{ latest_logged_state(change_kind) }}
+        ) as logged_state
+            on current_state.entity_key = logged_state.entity_key
+        where
+            logged_state.entity_key is null
+            or logged_state.entity_fingerprint <> current_state.entity_fingerprint
+            or logged_state.valid_from <> current_state.valid_from
+            or logged_state.valid_to <> current_state.valid_to
+
+        union all
+
+        select
+            {{ build_change_id() }} as change_id,
+            '{{ change_kind }}' as change_kind,
+            'removed' as change_type,
+            logged_state.entity_key,
+            logged_state.entity_id,
+            logged_state.entity_fingerprint,
+            logged_state.valid_from,
+            logged_state.valid_to,
+            logged_state.valid_from as affected_from,
+            logged_state.valid_to as affected_to
+        from (
+            {{ latest_logged_state(change_kind) }}
+        ) as logged_state
+        left join {{ versions }} as current_state
+            on logged_state.entity_key = current_state.entity_key
+        where current_state.entity_key is null
+    {%- else %}
+        select
+            {{ build_change_id() }} as change_id,
+            '{{ change_kind }}' as change_kind,
+            'added' as change_type,
+            entity_key,
+            entity_id,
+            entity_fingerprint,
+            valid_from,
+            valid_to,
+            valid_from as affected_from,
+            valid_to as affected_to
+        from {{ versions }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The latest logged state of every version of `change_kind` that is not removed. -#}
+{% macro latest_logged_state(change_kind) -%}
+    select
+        ranked.entity_key,
+        ranked.entity_id,
+        ranked.entity_fingerprint,
+        ranked.valid_from,
+        ranked.valid_to
+    from (
+        select
+            logged.entity_key,
+            logged.entity_id,
+            logged.entity_fingerprint,
+            logged.valid_from,
+            logged.valid_to,
+            logged.change_type,
+            row_number() over (partition by logged.entity_key order by logged.change_id desc) as recency
+        from {{ this }} as logged
+        where logged.change_kind = '{{ change_kind }}'
+    ) as ranked
+    where ranked.recency = 1 and ranked.change_type <> 'removed'
+{%- endmacro %}
+
+{#- The changes of `change_kinds` logged after the latest this incremental model has
+    applied (a CTE body). -#}
+{% macro changes_not_applied(change_kinds) -%}
+    select
+        changes.change_id,
+        changes.change_kind,
+        changes.change_type,
+        changes.entity_key,
+        changes.entity_id,
+        changes.affected_from,
+        changes.affected_to
+    from {{ ref('fct_warehouse_changes') }} as changes
+    where
+        changes.change_kind in ('{{ change_kinds | join("', '") }}')
+        {%- if this is string or relation_has_column(this, '_applied_change_id') %}
+        and changes.change_id > (
+            select coalesce(max(applied._applied_change_id), '') from {{ this }} as applied
+        )
+        {%- endif %}
+{%- endmacro %}
+
+{#- The latest change logged: what a model stores as `_applied_change_id` on the rows it
+    builds (an SQL expression). -#}
+{% macro latest_logged_change_id() -%}
+    (select max(logged.change_id) from {{ ref('fct_warehouse_changes') }} as logged)
+{%- endmacro %}
+
+{#- The periods an incremental run rebuilds (a CTE body, one column period_start_date),
+    from the changes not applied yet (`changes`): the months of landed rows, and for a
+    changed dimension or reference row the periods of the model's built rows that point
+    to it (`references`: {'change_kind', 'column': the built row's column, 'matches':
+    entity_key or entity_id}) on a date (`date_column`) the change affects. A version
+    just added also claims the rows that pointed to the unknown member: they may be its. -#}
+{% macro periods_to_rebuild(changes, period_column, date_column, references) -%}
+    select cast({{ changes }}.affected_from as date) as period_start_date
+    from {{ changes }}
+    where {{ changes }}.change_type = 'landed'
+    {%- for reference in references %}
+
+    union
+
+    select built.{{ period_column }} as period_start_date
+    from {{ this }} as built
+    inner join {{ changes }} as {{ reference.change_kind }}_changes
+        on {{ reference.change_kind }}_changes.change_kind = '{{ reference.change_kind }}'
+        and (
+            cast(built.{{ reference.column }} as {{ dbt.type_string() }})
+            = {{ reference.change_kind }}_changes.{{ reference.get('matches', 'entity_key') }}
+            {%- if reference.get('matches', 'entity_key') == 'entity_key' %}
+            or (
+                {{ reference.change_kind }}_changes.change_type = 'added'
+                and cast(built.{{ reference.column }} as {{ dbt.type_string() }}) = {{ unknown_member_key() }}
+            )
+            {%- endif %}
+        )
+        and cast(built.{{ date_column }} as {{ dbt.type_timestamp() }}) >= {{ reference.change_kind }}_changes.affected_from
+        and cast(built.{{ date_column }} as {{ dbt.type_timestamp() }}) < {{ reference.change_kind }}_changes.affected_to
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Whether a row of period `period_expression` is rebuilt: its period changed, or the
+    changes include a whole relanding (the log's first build, or a model that has never
+    applied any change). -#}
+{% macro is_in_rebuilt_periods(period_expression, changes, rebuilt_periods) -%}
+    (
+        {{ period_expression }} in (select {{ rebuilt_periods }}.period_start_date from {{ rebuilt_periods }})
+        or exists (select 1 from {{ changes }} where {{ changes }}.change_type = 'relanded')
+    )
+{%- endmacro %}
+
+{#- `columns`, each qualified by `relation` (a list, for macros taking column lists). -#}
+{% macro qualified_columns(relation, columns) -%}
+    {%- set qualified = [] -%}
+    {%- for column in columns -%}
+        {%- do qualified.append(relation ~ '.' ~ column) -%}
+    {%- endfor -%}
+    {{ return(qualified) }}
+{%- endmacro %}
+
+{#- The versions of a reference rate table (a CTE body for fct_warehouse_changes): a rate
+    applies to the dates of its fiscal year (`fiscal_years`: fiscal_year, valid_from,
+    valid_to), and to none outside the calendar. -#}
+{% macro fiscal_year_rate_versions(rates, rate_id, subject, measures) -%}
+    select
+        {{ rates }}.{{ rate_id }} as entity_key,
+        {{ rates }}.{{ subject }} as entity_id,
+        {{ generate_surrogate_key(qualified_columns(rates, [subject, 'fiscal_year'] + measures)) }}
+            as entity_fingerprint,
+        coalesce(fiscal_years.valid_from, {{ beginning_of_time() }}) as valid_from,
+        coalesce(fiscal_years.valid_to, {{ beginning_of_time() }}) as valid_to
+    from {{ rates }}
+    left join fiscal_years
+        on {{ rates }}.fiscal_year = fiscal_years.fiscal_year
+{%- endmacro %}
