@@ -42,6 +42,27 @@
 {%- endmacro %}
 
 {#
+    Global recoding: the published member of a classification, from `groups` (a mapping
+    member -> the group it is published in, a project variable). Members not in the
+    mapping are published as themselves. Recoding applies to every cell of a table (not
+    only where a cell would be suppressed), before contributions are summed, so a group
+    is assessed by the same rules as any other cell and the grouping reveals nothing
+    about which members failed them.
+#}
+{% macro sdc_global_recode(expression, groups) -%}
+    {%- if groups -%}
+    cast(case
+        {%- for member, group in groups | dictsort %}
+        when {{ expression }} = {{ dbt.string_literal(member) }} then {{ dbt.string_literal(group) }}
+        {%- endfor %}
+        else {{ expression }}
+    end as {{ dbt.type_string() }})
+    {%- else -%}
+    {{ expression }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
     One row per published cell from one row per cell × contributing unit (customer,
     supplier, ...): the number of contributing units, the cell's sums, and the
     magnitude's largest, second largest and top-n contributions, which the dominance
