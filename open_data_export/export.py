@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -315,13 +316,19 @@ def share(part: Decimal, whole: Decimal) -> float | None:
 
 def add_coverage(coverage: dict, model: dict, rows: list[tuple], column_names: list[str]) -> None:
     """The dates (every date column: month starts) and the countries (a `country` column,
-    totals left out) the table's rows cover."""
+    totals left out) the table's rows cover; a group of countries (global recoding, the
+    model's meta `global_recoding.country`: country -> group) covers its members."""
+    groups = model["config"]["meta"].get("global_recoding", {}).get("country", {})
+    members = defaultdict(set)
+    for country, group in groups.items():
+        members[group].add(country)
     for i, name in enumerate(column_names):
         if model["columns"][name]["data_type"].lower() == "date":
             coverage["dates"].update(row[i] for row in rows if row[i] is not None)
         if name == "country":
-            coverage["countries"].update(
-                row[i] for row in rows if row[i] is not None and row[i] not in ("All countries", "Unknown"))
+            for row in rows:
+                if row[i] is not None and row[i] not in ("All countries", "Unknown"):
+                    coverage["countries"].update(members.get(row[i], {row[i]}))
 
 
 def month_end(day: dt.date) -> dt.date:

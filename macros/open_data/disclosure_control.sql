@@ -42,6 +42,27 @@
 {%- endmacro %}
 
 {#
+    Global recoding: the published member of a classification, from `groups` (a mapping
+    member -> the group it is published in, a project variable). Members not in the
+    mapping are published as themselves. Recoding applies to every cell of a table (not
+    only where a cell would be suppressed), before contributions are summed, so a group
+    is assessed by the same rules as any other cell and the grouping reveals nothing
+    about which members failed them.
+#}
+{% macro sdc_global_recode(expression, groups) -%}
+    {%- if groups -%}
+    cast(case
+        {%- for member, group in groups | dictsort %}
+        when {{ expression }} = {{ dbt.string_literal(member) }} then {{ dbt.string_literal(group) }}
+        {%- endfor %}
+        else {{ expression }}
+    end as {{ dbt.type_string() }})
+    {%- else -%}
+    {{ expression }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
     One row per published cell from one row per cell × contributing unit (customer,
     supplier, ...): the number of contributing units, the cell's sums, and the
     magnitude's largest, second largest and top-n contributions, which the dominance
@@ -160,6 +181,15 @@
     {%- endfor -%}
 {%- endmacro %}
 
+{#- The smaller and the larger of two values (least/greatest treat nulls differently across engines). -#}
+{% macro sdc_smaller(a, b) -%}
+    (case when {{ a }} < {{ b }} then {{ a }} else {{ b }} end)
+{%- endmacro %}
+
+{% macro sdc_larger(a, b) -%}
+    (case when {{ a }} > {{ b }} then {{ a }} else {{ b }} end)
+{%- endmacro %}
+
 {#- The published value of a measure: null (a declared missing value) when suppressed. -#}
 {% macro sdc_published(expression, is_suppressed='is_suppressed') -%}
     case when not {{ is_suppressed }} then {{ expression }} end
@@ -190,16 +220,21 @@
     Suppressing one more cell per line is not enough in two dimensions: chains of
     lines can still pin a cell down exactly (found by the LP audit in the test suite).
     Instead every primary cell gets a rectangle of suppressed cells, (i, j), (i, j'),
-    (i', j), (i', j') in the grid with margins, the cheapest one (smallest value newly
-    suppressed) not using the group's grand total (which a linked table publishes).
-    Adding +e to two opposite corners and -e to the other two leaves every published
-    value unchanged, so no combination of published values can determine the cell.
-    Input: `input_cte` with `columns`, `is_suppressed`, `suppression_cost`; output `output_cte`.
+    (i', j), (i', j') in the grid with margins, not using the group's grand total
+    (which a linked table publishes). Moving the corners by +e or -e (opposite corners
+    alike between interior cells) leaves every published value unchanged, so no
+    combination of published values can determine the cell. Of the rectangles, the
+    cheapest (smallest value newly suppressed) among those whose range of e is at
+    least p % of each corner's value, so that no corner can be estimated closer than
+    the p % rule allows (sliding protection, found missing by the LP audit once
+    countries were grouped); if none is, the cheapest.
+    Input: `input_cte` with `columns`, `is_suppressed` and `suppression_cost`, the
+    cell's value; output `output_cte`.
 #}
 {% macro sdc_hypercube_suppression(input_cte, output_cte, columns, group, row_column, column_column, row_total, column_total) -%}
 {%- set cell = group + [row_column, column_column] -%}
 {%- set group_match = [] -%}
-hypercube_rectangles as (
+hypercube_candidates as (
 
     select
         {%- for column in cell %}
@@ -207,15 +242,19 @@ hypercube_rectangles as (
         {%- endfor %}
         same_row.{{ column_column }} as other_column,
         same_column.{{ row_column }} as other_row,
-        row_number() over (
-            partition by {% for column in cell %}target.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
-            order by
-                (case when same_row.is_suppressed then 0 else same_row.suppression_cost end)
-                + (case when same_column.is_suppressed then 0 else same_column.suppression_cost end)
-                + (case when opposite.is_suppressed then 0 else opposite.suppression_cost end),
-                same_column.{{ row_column }},
-                same_row.{{ column_column }}
-        ) as rectangle_rank
+        (case when same_row.is_suppressed then 0 else same_row.suppression_cost end)
+        + (case when same_column.is_suppressed then 0 else same_column.suppression_cost end)
+        + (case when opposite.is_suppressed then 0 else opposite.suppression_cost end) as added_cost,
+        target.suppression_cost as target_value,
+        same_row.suppression_cost as same_row_value,
+        same_column.suppression_cost as same_column_value,
+        opposite.suppression_cost as opposite_value,
+        -- +e on the target moves the other cell of its row (column) by -e when both are
+        -- interior cells, by +e when one of them is the line's total
+        target.{{ column_column }} <> '{{ column_total }}'
+        and same_row.{{ column_column }} <> '{{ column_total }}' as is_row_partner_opposed,
+        target.{{ row_column }} <> '{{ row_total }}'
+        and same_column.{{ row_column }} <> '{{ row_total }}' as is_column_partner_opposed
     from {{ input_cte }} as target
     inner join {{ input_cte }} as same_row
         on {% for column in group %}target.{{ column }} = same_row.{{ column }} and {% endfor -%}
@@ -233,6 +272,61 @@ hypercube_rectangles as (
         {%- for alias in ['same_row', 'same_column', 'opposite'] %}
         and not ({{ alias }}.{{ row_column }} = '{{ row_total }}' and {{ alias }}.{{ column_column }} = '{{ column_total }}')
         {%- endfor %}
+
+),
+
+hypercube_protection as (
+
+    {#- The corners moving with the target (+e) and against it (-e): e can go down to
+        minus the smallest of the first and up to the smallest of the second, so the
+        rectangle alone leaves every corner an interval at least that wide. (Both
+        partners unopposed would put the grand total in the rectangle: excluded.) -#}
+    select
+        {%- for column in cell %}
+        {{ column }},
+        {%- endfor %}
+        other_column,
+        other_row,
+        added_cost,
+        case
+            when is_row_partner_opposed and is_column_partner_opposed
+                then {{ sdc_smaller('target_value', 'opposite_value') }}
+                + {{ sdc_smaller('same_row_value', 'same_column_value') }}
+            when is_row_partner_opposed
+                then {{ sdc_smaller('target_value', 'same_column_value') }}
+                + {{ sdc_smaller('same_row_value', 'opposite_value') }}
+            else {{ sdc_smaller('target_value', 'same_row_value') }}
+                + {{ sdc_smaller('same_column_value', 'opposite_value') }}
+        end as protection_width,
+        {{ sdc_larger(sdc_larger('target_value', 'opposite_value'), sdc_larger('same_row_value', 'same_column_value')) }}
+            as largest_corner_value
+    from hypercube_candidates
+
+),
+
+hypercube_rectangles as (
+
+    {#- The cheapest rectangle that gives every corner an interval of at least p % of its
+        value (sliding protection), else the cheapest: the LP audit checks the intervals. -#}
+    select
+        {%- for column in cell %}
+        {{ column }},
+        {%- endfor %}
+        other_column,
+        other_row,
+        row_number() over (
+            partition by {{ cell | join(', ') }}
+            order by
+                case
+                    when protection_width * 100 >= {{ sdc_parameter('open_data_p_percent') }} * largest_corner_value
+                        then 0
+                    else 1
+                end,
+                added_cost,
+                other_row,
+                other_column
+        ) as rectangle_rank
+    from hypercube_protection
 
 ),
 

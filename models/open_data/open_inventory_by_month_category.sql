@@ -2,7 +2,9 @@
     the production network's last snapshot of the month, under statistical disclosure
     control: a cell is published only when at least `open_data_min_contributing_units`
     suppliers and as many warehouses contribute to it and no one or two suppliers
-    dominate its stock value; the month's total protects its suppressed categories. -#}
+    dominate its stock value; the month's total protects its suppressed categories.
+    Categories are published in the groups of var open_data_inventory_category_groups
+    (global recoding in the contributions model, D-NEW). -#}
 with contributions as (
 
     select * from {{ ref('sdc_inventory_contributions_by_month_category') }}

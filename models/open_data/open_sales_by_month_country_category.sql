@@ -3,7 +3,9 @@
     control (macros/open_data/disclosure_control.sql): a cell is published only when at
     least `open_data_min_customers` customers contribute to it and no one or two of them
     dominate its revenue; secondary suppression protects the suppressed cells from
-    subtraction or any combination of the month's rows and columns (hypercube method). -#}
+    subtraction or any combination of the month's rows and columns (hypercube method).
+    Countries are published in the groups of var open_data_country_groups (global
+    recoding in the contributions model, D-NEW). -#}
 with contributions as (
 
     select * from {{ ref('sdc_sales_contributions_by_month_country_category') }}

@@ -2,7 +2,9 @@
     disclosure control. The table publishes no margin of its own, but its cells add up
     to the quarter's total, which the months' totals of
     open_sales_by_month_country_category publish: the quarter is therefore a line
-    whose margin is known, and a quarter never holds exactly one suppressed cell. -#}
+    whose margin is known, and a quarter never holds exactly one suppressed cell.
+    Order lines with an unknown segment, channel or platform arrive pooled into one
+    cell per quarter (global recoding in the contributions model, D-NEW). -#}
 with contributions as (
 
     select * from {{ ref('sdc_sales_contributions_by_quarter_segment_channel') }}

@@ -1,6 +1,7 @@
 {#- What each supplier's products, in each warehouse, contribute to each cell of
     open_inventory_by_month_category: one row per calendar month × product category (or
-    all categories) × supplier × warehouse, from the production network's last stock
+    the group it is published in, var open_data_inventory_category_groups, or all
+    categories) × supplier × warehouse, from the production network's last stock
     snapshot of the month. Never published. -#}
 with inventory_positions as (
 
@@ -31,7 +32,7 @@ production_positions as (
     select
         dates.month_start_date,
         inventory_positions.snapshot_date,
-        products.category,
+        {{ sdc_global_recode('products.category', var('open_data_inventory_category_groups')) }} as category,
         suppliers.supplier_id as supplier_identity,
         inventory_positions.warehouse_location_key as warehouse_identity,
         inventory_positions.is_stock_out,

@@ -1,6 +1,7 @@
 {#- What each customer contributes to each cell of open_sales_by_month_country_category,
-    margins included: one row per calendar month × ship-to country × product category
-    (or their totals) × customer. The input of the disclosure control and of its tests;
+    margins included: one row per calendar month × ship-to country (or the group it is
+    published in, var open_data_country_groups) × product category (or their totals) ×
+    customer. The input of the disclosure control and of its tests;
     never published. -#}
 with sales as (
 
@@ -40,7 +41,7 @@ order_lines as (
 
     select
         dates.month_start_date,
-        ship_to_areas.country,
+        {{ sdc_global_recode('ship_to_areas.country', var('open_data_country_groups')) }} as country,
         products.category,
         customers.customer_identity,
         sales.order_id,

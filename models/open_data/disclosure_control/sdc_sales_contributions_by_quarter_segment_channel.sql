@@ -1,6 +1,9 @@
 {#- What each customer contributes to each cell of
     open_sales_by_quarter_segment_channel: one row per fiscal quarter × customer
-    segment × channel × platform × customer. Never published. -#}
+    segment × channel × platform × customer. Order lines with an unknown segment,
+    channel or platform are pooled into one cell per quarter, `Unknown` in all three
+    (global recoding, D-NEW): scattered over every combination they are too sparse to
+    publish, pooled they usually are. Never published. -#}
 with sales as (
 
     select * from {{ ref('fct_sales') }}
@@ -32,6 +35,9 @@ order_lines as (
         customers.customer_segment,
         sales.channel,
         sales.platform,
+        customers.customer_segment = 'Unknown'
+        or sales.channel = 'Unknown'
+        or sales.platform = 'Unknown' as has_unknown_member,
         customers.customer_identity,
         sales.order_id,
         sales.quantity,
@@ -41,6 +47,22 @@ order_lines as (
         on sales.order_date_key = dates.date_key
     inner join customers
         on sales.customer_key = customers.customer_key
+
+),
+
+recoded_order_lines as (
+
+    select
+        fiscal_year,
+        fiscal_quarter,
+        case when has_unknown_member then 'Unknown' else customer_segment end as customer_segment,
+        case when has_unknown_member then 'Unknown' else channel end as channel,
+        case when has_unknown_member then 'Unknown' else platform end as platform,
+        customer_identity,
+        order_id,
+        quantity,
+        sales_amount
+    from order_lines
 
 ),
 
@@ -56,7 +78,7 @@ final as (
         cast(count(distinct order_id) as {{ dbt.type_bigint() }}) as orders,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
         cast(sum(sales_amount) as decimal(18, 4)) as revenue
-    from order_lines
+    from recoded_order_lines
     group by
         fiscal_year,
         fiscal_quarter,
