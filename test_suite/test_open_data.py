@@ -74,7 +74,7 @@ def test_every_open_data_table_is_built_documented_and_tested(warehouse, db):
 
 
 def test_published_cells_meet_the_threshold_and_suppressed_cells_are_missing_not_zero(any_db):
-    # a table may publish every cell (global recoding, D-NEW), but not all of them may
+    # a table may publish every cell (global recoding, D135), but not all of them may
     hidden_cells = 0
     for name in OPEN_TABLES:
         table = _table(any_db, name)
@@ -197,7 +197,7 @@ def test_no_suppressed_sales_cell_is_recoverable_from_the_published_tables(any_d
             audited += 1
             if high - low < 0.01:
                 exposed.append((key, low, high))
-    # every suppressed cell of both tables is audited (a table may have none: D-NEW)
+    # every suppressed cell of both tables is audited (a table may have none: D135)
     assert audited > 0
     assert audited == sum(_suppressed_cells(any_db, table) for table in (
         "open_sales_by_month_country_category", "open_sales_by_quarter_segment_channel"))
@@ -216,7 +216,7 @@ def test_no_suppressed_cell_is_recoverable_from_its_month_total(any_db, table, d
             audited += 1
             if high - low < 0.01:
                 exposed.append((key, low, high))
-    # every suppressed cell is audited; a table may publish every cell (D-NEW)
+    # every suppressed cell is audited; a table may publish every cell (D135)
     assert audited == _suppressed_cells(any_db, table)
     assert not exposed, exposed[:10]
 
@@ -259,7 +259,7 @@ def test_every_suppressed_revenue_cell_keeps_a_protection_interval_of_p_percent(
             if high - low < P_PERCENT / 100 * truth[key]:
                 narrow.append((key, truth[key], low, high))
     # every suppressed monthly cell with revenue is audited (the generated set, whose
-    # countries are large enough, may have none: D-NEW)
+    # countries are large enough, may have none: D135)
     suppressed_with_revenue = sum(
         1 for (_, month, country, category, status) in any_db.execute(
             "select 'month', month_start_date, country, category, suppression_status "
@@ -278,7 +278,7 @@ def test_the_audit_finds_a_cell_left_alone_in_its_line():
     assert _feasible_intervals(values, [(["a", "b"], "total")])["a"] == (0, 50)
 
 
-# --- global recoding (D-NEW) ----------------------------------------------------------
+# --- global recoding (D135) ----------------------------------------------------------
 
 def test_recoded_members_are_published_only_in_their_groups(any_warehouse, any_db):
     """A country or category that the model's meta `global_recoding` maps to a group never
@@ -835,7 +835,7 @@ def test_the_dcat_metadata_is_complete_and_valid_dcat_ap_3(exported):
     following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
     assert temporal["dcat:endDate"]["@value"] == (following - datetime.timedelta(days=1)).isoformat()
     assert document["dct:issued"]["@value"] == document["dct:modified"]["@value"] == temporal["dcat:endDate"]["@value"]
-    # the spatial coverage names the member countries of a published group, never its label (D-NEW)
+    # the spatial coverage names the member countries of a published group, never its label (D135)
     groups = next(n for n in warehouse.manifest["nodes"].values() if n["name"] == "open_sales_by_month_country_category"
                   )["config"]["meta"]["global_recoding"]["country"]
     published = set(pd.read_csv(out / "data" / "open_sales_by_month_country_category.csv", dtype=str).country)

@@ -4,7 +4,7 @@
     suppliers and as many warehouses contribute to it and no one or two suppliers
     dominate its stock value; the month's total protects its suppressed categories.
     Categories are published in the groups of var open_data_inventory_category_groups
-    (global recoding in the contributions model, D-NEW). -#}
+    (global recoding in the contributions model, D135). -#}
 with contributions as (
 
     select * from {{ ref('sdc_inventory_contributions_by_month_category') }}

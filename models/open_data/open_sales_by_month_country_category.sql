@@ -5,7 +5,7 @@
     dominate its revenue; secondary suppression protects the suppressed cells from
     subtraction or any combination of the month's rows and columns (hypercube method).
     Countries are published in the groups of var open_data_country_groups (global
-    recoding in the contributions model, D-NEW). -#}
+    recoding in the contributions model, D135). -#}
 with contributions as (
 
     select * from {{ ref('sdc_sales_contributions_by_month_country_category') }}

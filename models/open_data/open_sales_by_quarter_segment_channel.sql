@@ -4,7 +4,7 @@
     open_sales_by_month_country_category publish: the quarter is therefore a line
     whose margin is known, and a quarter never holds exactly one suppressed cell.
     Order lines with an unknown segment, channel or platform arrive pooled into one
-    cell per quarter (global recoding in the contributions model, D-NEW). -#}
+    cell per quarter (global recoding in the contributions model, D135). -#}
 with contributions as (
 
     select * from {{ ref('sdc_sales_contributions_by_quarter_segment_channel') }}

@@ -2,7 +2,7 @@
     open_sales_by_quarter_segment_channel: one row per fiscal quarter × customer
     segment × channel × platform × customer. Order lines with an unknown segment,
     channel or platform are pooled into one cell per quarter, `Unknown` in all three
-    (global recoding, D-NEW): scattered over every combination they are too sparse to
+    (global recoding, D135): scattered over every combination they are too sparse to
     publish, pooled they usually are. Never published. -#}
 with sales as (
 
