@@ -355,8 +355,8 @@ def test_a_replace_that_drops_lines_starts_the_base_model_over(bulk_duckdb, tmp_
 def test_the_day_is_logged_as_changes_and_only_their_months_are_rebuilt(bulk_duckdb):
     """fct_warehouse_changes logs the day (D134): the months of its lines and positions,
     the two product versions (each closes the version before it), the two freight rates;
-    the facts and the costed lines rebuild only some of their months, and the rebuilt
-    months carry the latest change."""
+    the facts, the costed lines and the marts downstream of them rebuild only some of
+    their months, and the rebuilt months carry the latest change."""
     with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
         (first_build,) = before.execute("select max(change_id) from core.fct_warehouse_changes").fetchone()
     with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as after:
@@ -369,7 +369,9 @@ def test_the_day_is_logged_as_changes_and_only_their_months_are_rebuilt(bulk_duc
             f"from {table}", [latest]).fetchone()
             for table, month in (("core.fct_sales", "order_month_start_date"),
                                  ("core.fct_inventory", "snapshot_month_start_date"),
-                                 ("intermediate.int_order_lines_costed", "month_start_date"))}
+                                 ("intermediate.int_order_lines_costed", "month_start_date"),
+                                 ("sales.sales_order_lines_costed", "month_start_date"),
+                                 ("sales.sales_performance_daily", "month_start_date"))}
     assert logged["product changed"] == 2 and logged["product added"] == 2, logged
     assert logged["freight_rate changed"] == 2, logged
     assert logged["order_lines landed"] >= 1 and logged["stock_positions landed"] == 1, logged

@@ -324,3 +324,23 @@
     left join fiscal_years
         on {{ rates }}.fiscal_year = fiscal_years.fiscal_year
 {%- endmacro %}
+
+{#- For an incremental model that reads an incremental one (`upstream`, a relation with
+    `_applied_change_id` and `period_column`): the periods upstream rebuilt after the
+    latest change this model has applied (a CTE body, one column period_start_date).
+    What changed reaches it through upstream's rows, not through the log again. -#}
+{% macro periods_rebuilt_upstream(upstream, period_column) -%}
+    select distinct rebuilt.{{ period_column }} as period_start_date
+    from {{ upstream }} as rebuilt
+    {%- if this is string or relation_has_column(this, '_applied_change_id') %}
+    where rebuilt._applied_change_id > (
+        select coalesce(max(applied._applied_change_id), '') from {{ this }} as applied
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- The latest change `upstream` has applied: what a model downstream of it stores as
+    `_applied_change_id` (an SQL expression). -#}
+{% macro latest_applied_change_id(upstream) -%}
+    (select max(upstream_rows._applied_change_id) from {{ upstream }} as upstream_rows)
+{%- endmacro %}

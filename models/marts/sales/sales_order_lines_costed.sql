@@ -1,10 +1,35 @@
+{{ config(**incremental_by_period_config('month_start_date')) }}
+{{ config(indexes=engine_indexes([{'columns': ['month_start_date']}])) }}
+
 {#- The sales mart's line-grain fact: every fct_sales order line with the keys of the
     conformed dimensions, the customer's pseudonym and the profit-and-loss waterfall of
     int_order_lines_costed. Amounts keep their 8 decimal places: whoever aggregates
-    (the semantic layer, the dashboard) rounds once, at the end. -#}
-with order_lines as (
+    (the semantic layer, the dashboard) rounds once, at the end.
+
+    Incremental by order month (D134): a run rebuilds the months int_order_lines_costed
+    rebuilt since this table's latest change. -#}
+with all_order_lines as (
 
     select * from {{ ref('int_order_lines_costed') }}
+
+),
+
+{% if is_incremental() %}
+
+    rebuilt_months as (
+
+        {{ periods_rebuilt_upstream(ref('int_order_lines_costed'), 'month_start_date') }}
+
+    ),
+
+{% endif %}
+
+order_lines as (
+
+    select * from all_order_lines
+    {% if is_incremental() %}
+        where month_start_date in (select rebuilt_months.period_start_date from rebuilt_months)
+    {% endif %}
 
 ),
 
@@ -27,6 +52,7 @@ final as (
         has_freight_rate,
         has_manufacturing_cost,
         order_date,
+        month_start_date,
 
         -- measures
         quantity,
@@ -36,7 +62,10 @@ final as (
         cast(freight_cost_amount as decimal(28, 8)) as freight_cost_amount,
         cast(other_cost_amount as decimal(28, 8)) as other_cost_amount,
         cast(manufacturing_cost_amount as decimal(28, 8)) as manufacturing_cost_amount,
-        cast(gross_margin_amount as decimal(28, 8)) as gross_margin_amount
+        cast(gross_margin_amount as decimal(28, 8)) as gross_margin_amount,
+
+        -- the latest change applied
+        {{ latest_applied_change_id(ref('int_order_lines_costed')) }} as _applied_change_id
     from order_lines
 
 )

@@ -1,9 +1,34 @@
+{{ config(**incremental_by_period_config('month_start_date')) }}
+{{ config(indexes=engine_indexes([{'columns': ['month_start_date']}])) }}
+
 {#- Daily sales performance: one row per order date × ship-to area × product version
     × customer segment × channel × platform, with the attributes of each. Orders are
-    counted distinct within the row and do not add up across rows. -#}
-with order_lines as (
+    counted distinct within the row and do not add up across rows.
+
+    Incremental by month (D134): a run rebuilds the months int_order_lines_costed
+    rebuilt since this table's latest change. -#}
+with all_order_lines as (
 
     select * from {{ ref('int_order_lines_costed') }}
+
+),
+
+{% if is_incremental() %}
+
+    rebuilt_months as (
+
+        {{ periods_rebuilt_upstream(ref('int_order_lines_costed'), 'month_start_date') }}
+
+    ),
+
+{% endif %}
+
+order_lines as (
+
+    select * from all_order_lines
+    {% if is_incremental() %}
+        where month_start_date in (select rebuilt_months.period_start_date from rebuilt_months)
+    {% endif %}
 
 ),
 
@@ -107,7 +132,10 @@ final as (
         cast(sales_amount as decimal(18, 4)) as sales_amount,
         cast(profit_amount as decimal(18, 4)) as profit_amount,
         cast({{ divide_decimals('discount_amount', 'list_price_amount', 4) }} as decimal(18, 4))
-            as average_discount_pct
+            as average_discount_pct,
+
+        -- the latest change applied
+        {{ latest_applied_change_id(ref('int_order_lines_costed')) }} as _applied_change_id
     from daily
 
 )
