@@ -63,9 +63,9 @@
 {#- The log's columns for a change that names no dimension row (a CTE's select list
     after change_id, change_kind and change_type). -#}
 {% macro no_entity_columns() -%}
-    cast(null as {{ dbt.type_string() }}) as entity_key,
+    cast(null as {{ dbt.type_string() }}) as version_id,
     cast(null as {{ dbt.type_string() }}) as entity_id,
-    cast(null as {{ dbt.type_string() }}) as entity_fingerprint,
+    cast(null as {{ dbt.type_string() }}) as version_fingerprint,
     cast(null as {{ dbt.type_timestamp() }}) as valid_from,
     cast(null as {{ dbt.type_timestamp() }}) as valid_to
 {%- endmacro %}
@@ -78,9 +78,15 @@
     the base model too, so the month a corrected row left is found with it. The first
     build logs one change for every month ('relanded'). -#}
 {% macro landed_row_changes(rows, change_kind, date_column, group_column=none) -%}
-    {%- if is_incremental() %}
+    {%- set logged_until -%}
+        (
+            select coalesce(max(logged.change_id), '') from {{ this }} as logged
+            where logged.change_kind = '{{ change_kind }}'
+        )
+    {%- endset %}
+    {%- if is_incremental() and group_column %}
         select
-            max(changed_rows.change_id) as change_id,
+            max(changed_groups.change_id) as change_id,
             '{{ change_kind }}' as change_kind,
             'landed' as change_type,
             {{ no_entity_columns() }},
@@ -88,32 +94,29 @@
             cast({{ dbt.dateadd('month', 1, month_start('all_rows.' ~ date_column)) }} as {{ dbt.type_timestamp() }})
                 as affected_to
         from {{ rows }} as all_rows
-        {%- if group_column %}
         inner join (
             select
                 {{ group_column }},
                 max(_changed_batch_id) as change_id
             from {{ rows }}
-            where _changed_batch_id > (
-                select coalesce(max(logged.change_id), '') from {{ this }} as logged
-                where logged.change_kind = '{{ change_kind }}'
-            )
+            where _changed_batch_id > {{ logged_until }}
             group by {{ group_column }}
-        ) as changed_rows
-            on all_rows.{{ group_column }} = changed_rows.{{ group_column }}
-        {%- else %}
-        inner join (
-            select _changed_batch_id as change_id
-            from {{ rows }}
-            where _changed_batch_id > (
-                select coalesce(max(logged.change_id), '') from {{ this }} as logged
-                where logged.change_kind = '{{ change_kind }}'
-            )
-        ) as changed_rows
-            on all_rows._changed_batch_id = changed_rows.change_id
-        {%- endif %}
+        ) as changed_groups
+            on all_rows.{{ group_column }} = changed_groups.{{ group_column }}
         where all_rows.{{ date_column }} is not null
         group by {{ month_start('all_rows.' ~ date_column) }}
+    {%- elif is_incremental() %}
+        select
+            max(changed_rows._changed_batch_id) as change_id,
+            '{{ change_kind }}' as change_kind,
+            'landed' as change_type,
+            {{ no_entity_columns() }},
+            cast({{ month_start('changed_rows.' ~ date_column) }} as {{ dbt.type_timestamp() }}) as affected_from,
+            cast({{ dbt.dateadd('month', 1, month_start('changed_rows.' ~ date_column)) }} as {{ dbt.type_timestamp() }})
+                as affected_to
+        from {{ rows }} as changed_rows
+        where changed_rows._changed_batch_id > {{ logged_until }} and changed_rows.{{ date_column }} is not null
+        group by {{ month_start('changed_rows.' ~ date_column) }}
     {%- else %}
         select
             coalesce(max(_changed_batch_id), {{ build_change_id() }}) as change_id,
@@ -127,7 +130,7 @@
 {%- endmacro %}
 
 {#- Log entries for the versions of a dimension or reference table (a CTE body).
-    `versions` has entity_key (unique), entity_id, entity_fingerprint (a hash of what
+    `versions` has version_id (unique), entity_id, version_fingerprint (a hash of what
     the facts take from it), valid_from and valid_to (the dates it applies to). Compared
     with the latest logged state of each key: a version added, changed (fingerprint or
     validity) or removed is logged with this build's id and the dates whose rows it may
@@ -139,24 +142,24 @@
             {{ build_change_id() }} as change_id,
             '{{ change_kind }}' as change_kind,
             case
-                when logged_state.entity_key is null then 'added'
+                when logged_state.version_id is null then 'added'
                 else 'changed'
             end as change_type,
-            current_state.entity_key,
+            current_state.version_id,
             current_state.entity_id,
-            current_state.entity_fingerprint,
+            current_state.version_fingerprint,
             current_state.valid_from,
             current_state.valid_to,
             case
-                when logged_state.entity_key is null
-                    or logged_state.entity_fingerprint <> current_state.entity_fingerprint
+                when logged_state.version_id is null
+                    or logged_state.version_fingerprint <> current_state.version_fingerprint
                     or logged_state.valid_from <> current_state.valid_from
                     then least(current_state.valid_from, coalesce(logged_state.valid_from, current_state.valid_from))
                 else least(current_state.valid_to, logged_state.valid_to)
             end as affected_from,
             case
-                when logged_state.entity_key is null
-                    or logged_state.entity_fingerprint <> current_state.entity_fingerprint
+                when logged_state.version_id is null
+                    or logged_state.version_fingerprint <> current_state.version_fingerprint
                     or logged_state.valid_to <> current_state.valid_to
                     then greatest(current_state.valid_to, coalesce(logged_state.valid_to, current_state.valid_to))
                 else greatest(current_state.valid_from, logged_state.valid_from)
@@ -165,10 +168,10 @@
         left join (
             {{ latest_logged_state(change_kind) }}
         ) as logged_state
-            on current_state.entity_key = logged_state.entity_key
+            on current_state.version_id = logged_state.version_id
         where
-            logged_state.entity_key is null
-            or logged_state.entity_fingerprint <> current_state.entity_fingerprint
+            logged_state.version_id is null
+            or logged_state.version_fingerprint <> current_state.version_fingerprint
             or logged_state.valid_from <> current_state.valid_from
             or logged_state.valid_to <> current_state.valid_to
 
@@ -178,9 +181,9 @@
             {{ build_change_id() }} as change_id,
             '{{ change_kind }}' as change_kind,
             'removed' as change_type,
-            logged_state.entity_key,
+            logged_state.version_id,
             logged_state.entity_id,
-            logged_state.entity_fingerprint,
+            logged_state.version_fingerprint,
             logged_state.valid_from,
             logged_state.valid_to,
             logged_state.valid_from as affected_from,
@@ -189,16 +192,16 @@
             {{ latest_logged_state(change_kind) }}
         ) as logged_state
         left join {{ versions }} as current_state
-            on logged_state.entity_key = current_state.entity_key
-        where current_state.entity_key is null
+            on logged_state.version_id = current_state.version_id
+        where current_state.version_id is null
     {%- else %}
         select
             {{ build_change_id() }} as change_id,
             '{{ change_kind }}' as change_kind,
             'added' as change_type,
-            entity_key,
+            version_id,
             entity_id,
-            entity_fingerprint,
+            version_fingerprint,
             valid_from,
             valid_to,
             valid_from as affected_from,
@@ -210,20 +213,20 @@
 {#- The latest logged state of every version of `change_kind` that is not removed. -#}
 {% macro latest_logged_state(change_kind) -%}
     select
-        ranked.entity_key,
+        ranked.version_id,
         ranked.entity_id,
-        ranked.entity_fingerprint,
+        ranked.version_fingerprint,
         ranked.valid_from,
         ranked.valid_to
     from (
         select
-            logged.entity_key,
+            logged.version_id,
             logged.entity_id,
-            logged.entity_fingerprint,
+            logged.version_fingerprint,
             logged.valid_from,
             logged.valid_to,
             logged.change_type,
-            row_number() over (partition by logged.entity_key order by logged.change_id desc) as recency
+            row_number() over (partition by logged.version_id order by logged.change_id desc) as recency
         from {{ this }} as logged
         where logged.change_kind = '{{ change_kind }}'
     ) as ranked
@@ -237,7 +240,7 @@
         changes.change_id,
         changes.change_kind,
         changes.change_type,
-        changes.entity_key,
+        changes.version_id,
         changes.entity_id,
         changes.affected_from,
         changes.affected_to
@@ -261,7 +264,7 @@
     from the changes not applied yet (`changes`): the months of landed rows, and for a
     changed dimension or reference row the periods of the model's built rows that point
     to it (`references`: {'change_kind', 'column': the built row's column, 'matches':
-    entity_key or entity_id}) on a date (`date_column`) the change affects. A version
+    version_id or entity_id}) on a date (`date_column`) the change affects. A version
     just added also claims the rows that pointed to the unknown member: they may be its. -#}
 {% macro periods_to_rebuild(changes, period_column, date_column, references) -%}
     select cast({{ changes }}.affected_from as date) as period_start_date
@@ -277,8 +280,8 @@
         on {{ reference.change_kind }}_changes.change_kind = '{{ reference.change_kind }}'
         and (
             cast(built.{{ reference.column }} as {{ dbt.type_string() }})
-            = {{ reference.change_kind }}_changes.{{ reference.get('matches', 'entity_key') }}
-            {%- if reference.get('matches', 'entity_key') == 'entity_key' %}
+            = {{ reference.change_kind }}_changes.{{ reference.get('matches', 'version_id') }}
+            {%- if reference.get('matches', 'version_id') == 'version_id' %}
             or (
                 {{ reference.change_kind }}_changes.change_type = 'added'
                 and cast(built.{{ reference.column }} as {{ dbt.type_string() }}) = {{ unknown_member_key() }}
@@ -314,10 +317,10 @@
     valid_to), and to none outside the calendar. -#}
 {% macro fiscal_year_rate_versions(rates, rate_id, subject, measures) -%}
     select
-        {{ rates }}.{{ rate_id }} as entity_key,
+        {{ rates }}.{{ rate_id }} as version_id,
         {{ rates }}.{{ subject }} as entity_id,
         {{ generate_surrogate_key(qualified_columns(rates, [subject, 'fiscal_year'] + measures)) }}
-            as entity_fingerprint,
+            as version_fingerprint,
         coalesce(fiscal_years.valid_from, {{ beginning_of_time() }}) as valid_from,
         coalesce(fiscal_years.valid_to, {{ beginning_of_time() }}) as valid_to
     from {{ rates }}

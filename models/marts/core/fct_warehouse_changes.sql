@@ -93,11 +93,11 @@ fiscal_years as (
 product_versions as (
 
     select
-        product_key as entity_key,
+        product_key as version_id,
         product_id as entity_id,
         {{ generate_surrogate_key([
             'product_id', 'supplier_id', 'product_name', 'category', 'sub_category', 'unit_standard_cost',
-        ]) }} as entity_fingerprint,
+        ]) }} as version_fingerprint,
         valid_from,
         valid_to
     from products
@@ -107,9 +107,9 @@ product_versions as (
 customer_versions as (
 
     select
-        customer_key as entity_key,
+        customer_key as version_id,
         customer_pseudonym as entity_id,
-        {{ generate_surrogate_key(['customer_pseudonym', 'customer_segment', 'country']) }} as entity_fingerprint,
+        {{ generate_surrogate_key(['customer_pseudonym', 'customer_segment', 'country']) }} as version_fingerprint,
         valid_from,
         valid_to
     from customers
@@ -119,9 +119,9 @@ customer_versions as (
 supplier_versions as (
 
     select
-        supplier_key as entity_key,
+        supplier_key as version_id,
         supplier_id as entity_id,
-        {{ generate_surrogate_key(['supplier_id']) }} as entity_fingerprint,
+        {{ generate_surrogate_key(['supplier_id']) }} as version_fingerprint,
         valid_from,
         valid_to
     from suppliers
@@ -131,9 +131,9 @@ supplier_versions as (
 carrier_versions as (
 
     select
-        carrier_key as entity_key,
+        carrier_key as version_id,
         carrier_id as entity_id,
-        {{ generate_surrogate_key(['carrier_id']) }} as entity_fingerprint,
+        {{ generate_surrogate_key(['carrier_id']) }} as version_fingerprint,
         {{ beginning_of_time() }} as valid_from,
         {{ end_of_time() }} as valid_to
     from carriers
@@ -143,11 +143,11 @@ carrier_versions as (
 location_versions as (
 
     select
-        location_key as entity_key,
+        location_key as version_id,
         location_id as entity_id,
         {{ generate_surrogate_key([
             'location_id', 'location_type', 'country', 'region', 'state_province', 'city',
-        ]) }} as entity_fingerprint,
+        ]) }} as version_fingerprint,
         {{ beginning_of_time() }} as valid_from,
         {{ end_of_time() }} as valid_to
     from locations
@@ -157,9 +157,9 @@ location_versions as (
 calendar_versions as (
 
     select
-        cast(date_key as {{ dbt.type_string() }}) as entity_key,
+        cast(date_key as {{ dbt.type_string() }}) as version_id,
         cast(date_key as {{ dbt.type_string() }}) as entity_id,
-        {{ generate_surrogate_key(['month_start_date', 'fiscal_year', 'fiscal_quarter']) }} as entity_fingerprint,
+        {{ generate_surrogate_key(['month_start_date', 'fiscal_year', 'fiscal_quarter']) }} as version_fingerprint,
         cast(date_day as {{ dbt.type_timestamp() }}) as valid_from,
         cast({{ dbt.dateadd('day', 1, 'date_day') }} as {{ dbt.type_timestamp() }}) as valid_to
     from dates
@@ -286,9 +286,9 @@ final as (
         cast(change_id as {{ dbt.type_string() }}) as change_id,
         cast(change_kind as {{ dbt.type_string() }}) as change_kind,
         cast(change_type as {{ dbt.type_string() }}) as change_type,
-        cast(entity_key as {{ dbt.type_string() }}) as entity_key,
+        cast(version_id as {{ dbt.type_string() }}) as version_id,
         cast(entity_id as {{ dbt.type_string() }}) as entity_id,
-        cast(entity_fingerprint as {{ dbt.type_string() }}) as entity_fingerprint,
+        cast(version_fingerprint as {{ dbt.type_string() }}) as version_fingerprint,
         cast(valid_from as {{ dbt.type_timestamp() }}) as valid_from,
         cast(valid_to as {{ dbt.type_timestamp() }}) as valid_to,
         cast(affected_from as {{ dbt.type_timestamp() }}) as affected_from,
