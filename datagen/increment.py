@@ -1,7 +1,7 @@
 """One more day of landed data on top of a generated (or the committed) landing.
 
     python -m datagen.increment --from DIR --out DELTA_DIR [--seed 42] [--erasures 0]
-        [--product-versions 0] [--rate-changes 0]
+        [--product-versions 0] [--rate-changes 0] [--redated-days 0]
 
 Writes, for the day after the last order date in DIR, the files a daily export would
 deliver, to be appended with `scripts/load_raw.sh --mode append`:
@@ -11,7 +11,9 @@ deliver, to be appended with `scripts/load_raw.sh --mode append`:
   level, new order numbers) and the day's corrections of earlier lines, each a later
   version of the line (same order_id and line number, later `updated_at`): a third of
   the last week's open lines, which ship today (ship date and carrier filled in), and quantity
-  corrections on 1 % of the lines of the last two weeks;
+  corrections on 1 % of the lines of the last two weeks; with --redated-days N, every
+  line of N days of the last two weeks re-dated a day later, never after its ship date
+  (a day exported with the wrong date, then corrected: the day is left without orders);
 - inventory_snapshots.csv: the day's stock positions (those of the last snapshot date,
   with the day's movements);
 - erasure_requests.csv (only with --erasures N): N customers with order lines ask to
@@ -103,7 +105,7 @@ def _rate_changes(source: Path, count: int, rng: random.Random) -> list[dict]:
 
 
 def build_increment(source: Path, seed: int, erasures: int, product_versions: int = 0,
-                    rate_changes: int = 0) -> tuple[date, dict[str, list[dict]], dict]:
+                    rate_changes: int = 0, redated_days: int = 0) -> tuple[date, dict[str, list[dict]], dict]:
     rng = random.Random(f"{seed}:increment")
     columns = TABLES["sales_order_lines"]
     with duckdb.connect() as connection:
@@ -190,6 +192,22 @@ def build_increment(source: Path, seed: int, erasures: int, product_versions: in
         corrected = dict(row, updated_at=_timestamp(day, rng))
         _recompute_amounts(corrected, max(1, int(row["quantity"]) + rng.choice((-1, 1))))
         corrections.append(corrected)
+    quantity_corrections = len(corrections) - shipping_updates
+
+    latest_correction = {(row["order_id"], row["order_line_number"]): row for row in corrections}
+    days = sorted({row["order_date"] for row in templates
+                   if (day - timedelta(days=14)).isoformat() <= row["order_date"] < last_day.isoformat()})
+    redated_lines = 0
+    for redated in rng.sample(days, k=min(redated_days, len(days))):
+        for row in (row for row in templates if row["order_date"] == redated):
+            line = latest_correction.get((row["order_id"], row["order_line_number"]))
+            if line is None:
+                line = dict(row, updated_at=_timestamp(day, rng))
+                corrections.append(line)
+            line["order_date"] = (date.fromisoformat(redated) + timedelta(days=1)).isoformat()
+            if line["ship_date"] and line["ship_date"] < line["order_date"]:
+                line["ship_date"] = line["order_date"]
+            redated_lines += 1
 
     new_positions = []
     for values in positions:
@@ -212,7 +230,8 @@ def build_increment(source: Path, seed: int, erasures: int, product_versions: in
         tables["freight_costs"] = _rate_changes(source, rate_changes, rng)
     summary = {"day": day.isoformat(), "new_order_lines": len(new_lines),
                "corrected_order_lines": len(corrections), "shipping_updates": shipping_updates,
-               "quantity_corrections": len(corrections) - shipping_updates,
+               "quantity_corrections": quantity_corrections,
+               "redated_order_lines": redated_lines,
                "correction_share_of_day": round(len(corrections) / max(len(new_lines + corrections), 1), 4),
                "inventory_positions": len(new_positions), "erasure_requests": len(erasure_rows),
                "product_versions": product_versions and min(product_versions, len(tables.get("products", []))),
@@ -239,9 +258,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--product-versions", type=int, default=0,
                         help="products sold lately that get a new version (default 0)")
     parser.add_argument("--rate-changes", type=int, default=0, help="freight rates to correct (default 0)")
+    parser.add_argument("--redated-days", type=int, default=0,
+                        help="days of the last two weeks whose every line is re-dated a day later (default 0)")
     args = parser.parse_args(argv)
     _, tables, summary = build_increment(args.source, args.seed, args.erasures, args.product_versions,
-                                         args.rate_changes)
+                                         args.rate_changes, args.redated_days)
     write(args.out, tables, summary)
     print(json.dumps(summary))
 

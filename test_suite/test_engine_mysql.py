@@ -605,9 +605,10 @@ def _differing_tables(cursor, left_prefix: str, right_prefix: str) -> list:
 
 def test_a_mysql_build_by_landing_batches_equals_a_full_build(mysql_dbt, tmp_path_factory):
     """The sample bulk-loaded and built, then one more day (new lines, late corrections,
-    an erasure request, a late product version, corrected freight rates) landed and built
-    incrementally: the base models replace only the keys landed since (delete+insert, by
-    the `record_key` index), the facts only the months of the logged changes (D134), and
+    a re-dated day, an erasure request, a late product version, corrected freight rates)
+    landed and built incrementally: the base models replace only the keys landed since
+    (delete+insert, by the `record_key` index), the facts only the orders or months of the
+    logged changes (D134, D136), and
     every model equals a full refresh of the same landings, row for row. (No data tests:
     the equality is the check here; the incremental day with every test runs in
     test_scale.py.)"""

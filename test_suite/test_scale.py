@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -45,11 +46,12 @@ def load_raw(warehouse: Warehouse, *args: str, env: dict | None = None) -> subpr
 
 
 def increment(directory: Path, erasures: int = 1) -> dict:
-    """One more day (datagen/increment.py): new and corrected lines, a stock snapshot,
+    """One more day (datagen/increment.py): new and corrected lines, a day of the last two
+    weeks re-dated a day later (it is left without orders), a stock snapshot,
     `erasures` erasure requests, and two product versions and two freight rates changed."""
     result = run([str(VENV_BIN / "python"), "-m", "datagen.increment", "--from", str(SEEDS_DIR),
                   "--out", str(directory), "--erasures", str(erasures), "--product-versions", "2",
-                  "--rate-changes", "2"], cwd=PROJECT_ROOT, env=dict(os.environ))
+                  "--rate-changes", "2", "--redated-days", "1"], cwd=PROJECT_ROOT, env=dict(os.environ))
     assert result.returncode == 0, result.stdout
     return json.loads((directory / "_increment.json").read_text())
 
@@ -291,7 +293,7 @@ def test_parquet_with_a_typed_column_is_refused(tmp_path):
 def test_incremental_build_after_a_new_day_succeeds_with_every_test(bulk_duckdb):
     day = bulk_duckdb.increment
     assert day["new_order_lines"] > 0 and day["corrected_order_lines"] > 0 and day["erasure_requests"] == 1
-    assert day["product_versions"] == 2 and day["freight_rate_changes"] == 2
+    assert day["product_versions"] == 2 and day["freight_rate_changes"] == 2 and day["redated_order_lines"] > 0
     assert bulk_duckdb.replace_result.returncode == 0, bulk_duckdb.replace_result.stdout
     assert_built(bulk_duckdb.incremental_result)
     assert "incremental model core.fct_sales" in bulk_duckdb.incremental_result.stdout
@@ -306,6 +308,29 @@ def test_incremental_build_equals_a_full_refresh_row_for_row(bulk_duckdb):
         new_lines = connection.execute(
             "select count(*) from core.fct_sales where order_date = ?", [day_of(bulk_duckdb)]).fetchone()[0]
     assert new_lines == bulk_duckdb.increment["new_order_lines"]
+
+
+def test_a_day_its_orders_left_is_empty_in_every_model(bulk_duckdb):
+    """The day's re-dated day (every line of it moved a day later) had lines and daily
+    rows before, and none after the incremental run: delete+insert by day deletes only the
+    days it inserts, the pre-hook the rest (D136)."""
+    with (bulk_duckdb.root / "next_day" / "sales_order_lines.csv").open(encoding="utf-8", newline="") as day:
+        lines = list(csv.DictReader(day))
+    new_dates = {line["order_date"] for line in lines}
+    with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
+        left = [found for (found,) in before.execute(
+            "select distinct cast(order_date as varchar) from core.fct_sales "
+            "where order_id in (select unnest(?)) order by 1", [[line["order_id"] for line in lines]]).fetchall()
+            if found not in new_dates]
+    assert len(left) == 1, left
+    queries = {table: f"select count(*) from {table} where order_date = ?"
+               for table in ("core.fct_sales", "intermediate.int_order_lines_costed",
+                             "sales.sales_order_lines_costed", "sales.sales_performance_daily")}
+    with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
+        assert all(before.execute(query, left).fetchone()[0] > 0 for query in queries.values())
+    with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as after:
+        assert {table: after.execute(query, left).fetchone()[0] for table, query in queries.items()} == \
+            dict.fromkeys(queries, 0)
 
 
 def day_of(warehouse):
@@ -352,11 +377,14 @@ def test_a_replace_that_drops_lines_starts_the_base_model_over(bulk_duckdb, tmp_
     assert (landed, built, batches) == (len(kept) - 1, len(kept) - 1, 1)
 
 
-def test_the_day_is_logged_as_changes_and_only_their_months_are_rebuilt(bulk_duckdb):
-    """fct_warehouse_changes logs the day (D134): the months of its lines and positions,
-    the two product versions (each closes the version before it), the two freight rates;
-    the facts, the costed lines and the marts downstream of them rebuild only some of
-    their months, and the rebuilt months carry the latest change."""
+def test_the_day_is_logged_as_changes_and_only_their_orders_are_rebuilt(bulk_duckdb):
+    """fct_warehouse_changes logs the day (D134, D136): the orders of its lines on each of
+    their days, the months of its positions, the two product versions (each closes the
+    version before it), the two freight rates; the line-grain models rebuild only some
+    of their orders (the sales fact a few per cent: the erased customer's, the corrected,
+    cancelled and new ones, those of the changed product versions), the daily mart some of its
+    days, the stock fact some of its months, and what they rebuilt carries the latest
+    change."""
     with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
         (first_build,) = before.execute("select max(change_id) from core.fct_warehouse_changes").fetchone()
     with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as after:
@@ -365,19 +393,23 @@ def test_the_day_is_logged_as_changes_and_only_their_months_are_rebuilt(bulk_duc
             "where change_id > ? group by all", [first_build]).fetchall()))
         latest = after.execute("select max(change_id) from core.fct_warehouse_changes").fetchone()[0]
         rebuilt = {table: after.execute(
-            f"select count(distinct {month}) filter (where _applied_change_id = ?), count(distinct {month}) "
+            f"select count(distinct {unit}) filter (where _applied_change_id = ?), count(distinct {unit}) "
             f"from {table}", [latest]).fetchone()
-            for table, month in (("core.fct_sales", "order_month_start_date"),
-                                 ("core.fct_inventory", "snapshot_month_start_date"),
-                                 ("intermediate.int_order_lines_costed", "month_start_date"),
-                                 ("sales.sales_order_lines_costed", "month_start_date"),
-                                 ("sales.sales_performance_daily", "month_start_date"))}
+            for table, unit in (("core.fct_sales", "order_id"),
+                                ("core.fct_inventory", "snapshot_month_start_date"),
+                                ("intermediate.int_order_lines_costed", "order_id"),
+                                ("sales.sales_order_lines_costed", "order_id"),
+                                ("sales.sales_performance_daily", "order_date"))}
     assert logged["product changed"] == 2 and logged["product added"] == 2, logged
     assert logged["freight_rate changed"] == 2, logged
     assert logged["order_lines landed"] >= 1 and logged["stock_positions landed"] == 1, logged
     assert not any(kind.endswith("relanded") for kind in logged), logged
-    for table, (rebuilt_months, months) in rebuilt.items():
-        assert 0 < rebuilt_months < months, (table, rebuilt_months, months)
+    for table, (rebuilt_units, units) in rebuilt.items():
+        assert 0 < rebuilt_units < units, (table, rebuilt_units, units)
+    # the sales fact: a few per cent; the costed lines also take the two corrected freight
+    # rates, each of a country's whole fiscal year
+    rebuilt_orders, orders = rebuilt["core.fct_sales"]
+    assert rebuilt_orders < orders / 20, (rebuilt_orders, orders)
 
 
 def test_the_erased_customer_is_gone_from_rows_built_before_the_request(bulk_duckdb):

@@ -60,69 +60,75 @@
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'append_new_columns'}) }}
 {%- endmacro %}
 
-{#- The log's columns for a change that names no dimension row (a CTE's select list
-    after change_id, change_kind and change_type). -#}
-{% macro no_entity_columns() -%}
-    cast(null as {{ dbt.type_string() }}) as version_id,
-    cast(null as {{ dbt.type_string() }}) as entity_id,
-    cast(null as {{ dbt.type_string() }}) as version_fingerprint,
-    cast(null as {{ dbt.type_timestamp() }}) as valid_from,
-    cast(null as {{ dbt.type_timestamp() }}) as valid_to
-{%- endmacro %}
+{#- Log entries for the landed rows of a base model (a CTE body), for the rows whose
+    change is newer than the latest logged for `change_kind`, with that change's id:
 
-{#- Log entries for the landed rows of a base model (a CTE body): one per month holding a
-    row whose change is newer than the latest logged for `change_kind`, with that
-    change's id. `group_column` widens a changed row to every row sharing its value (an
-    order: the order's header is derived from all its lines, so a corrected line can
-    move its siblings to another month); the superseded versions of a key are rows of
-    the base model too, so the month a corrected row left is found with it. The first
-    build logs one change for every month ('relanded'). -#}
+    - with `group_column` (an order): one entry per group value (entity_id) and date of
+      any of its rows, current or superseded (affected: that day). A changed row widens
+      to every row of its group: the order's header is derived from all its lines, so
+      a corrected line can move its siblings, and the superseded versions are rows of
+      the base model too, so the day a corrected order left is logged with it;
+    - without: one entry per month holding a changed row.
+
+    The first build logs one change for everything ('relanded'). -#}
 {% macro landed_row_changes(rows, change_kind, date_column, group_column=none) -%}
-    {%- set logged_until -%}
-        (
-            select coalesce(max(logged.change_id), '') from {{ this }} as logged
-            where logged.change_kind = '{{ change_kind }}'
-        )
-    {%- endset %}
-    {%- if is_incremental() and group_column %}
+    {%- if is_incremental() %}
+        {%- set logged_until -%}
+            (
+                select coalesce(max(logged.change_id), '') from {{ this }} as logged
+                where logged.change_kind = '{{ change_kind }}'
+            )
+        {%- endset %}
+        {%- set period = 'day' if group_column else 'month' %}
         select
-            max(changed_groups.change_id) as change_id,
+            max(changed_rows.change_id) as change_id,
             '{{ change_kind }}' as change_kind,
             'landed' as change_type,
-            {{ no_entity_columns() }},
-            cast({{ month_start('all_rows.' ~ date_column) }} as {{ dbt.type_timestamp() }}) as affected_from,
-            cast({{ dbt.dateadd('month', 1, month_start('all_rows.' ~ date_column)) }} as {{ dbt.type_timestamp() }})
+            cast(null as {{ dbt.type_string() }}) as version_id,
+            changed_rows.entity_id,
+            cast(null as {{ dbt.type_string() }}) as version_fingerprint,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_from,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_to,
+            cast(changed_rows.period_start_date as {{ dbt.type_timestamp() }}) as affected_from,
+            cast({{ dbt.dateadd(period, 1, 'changed_rows.period_start_date') }} as {{ dbt.type_timestamp() }})
                 as affected_to
-        from {{ rows }} as all_rows
-        inner join (
+        from (
+            {%- if group_column %}
             select
-                {{ group_column }},
-                max(_changed_batch_id) as change_id
+                cast(all_rows.{{ group_column }} as {{ dbt.type_string() }}) as entity_id,
+                all_rows.{{ date_column }} as period_start_date,
+                changed_groups.change_id
+            from {{ rows }} as all_rows
+            inner join (
+                select
+                    {{ group_column }},
+                    max(_changed_batch_id) as change_id
+                from {{ rows }}
+                where _changed_batch_id > {{ logged_until }}
+                group by {{ group_column }}
+            ) as changed_groups
+                on all_rows.{{ group_column }} = changed_groups.{{ group_column }}
+            {%- else %}
+            select
+                cast(null as {{ dbt.type_string() }}) as entity_id,
+                {{ month_start(date_column) }} as period_start_date,
+                _changed_batch_id as change_id
             from {{ rows }}
             where _changed_batch_id > {{ logged_until }}
-            group by {{ group_column }}
-        ) as changed_groups
-            on all_rows.{{ group_column }} = changed_groups.{{ group_column }}
-        where all_rows.{{ date_column }} is not null
-        group by {{ month_start('all_rows.' ~ date_column) }}
-    {%- elif is_incremental() %}
-        select
-            max(changed_rows._changed_batch_id) as change_id,
-            '{{ change_kind }}' as change_kind,
-            'landed' as change_type,
-            {{ no_entity_columns() }},
-            cast({{ month_start('changed_rows.' ~ date_column) }} as {{ dbt.type_timestamp() }}) as affected_from,
-            cast({{ dbt.dateadd('month', 1, month_start('changed_rows.' ~ date_column)) }} as {{ dbt.type_timestamp() }})
-                as affected_to
-        from {{ rows }} as changed_rows
-        where changed_rows._changed_batch_id > {{ logged_until }} and changed_rows.{{ date_column }} is not null
-        group by {{ month_start('changed_rows.' ~ date_column) }}
+            {%- endif %}
+        ) as changed_rows
+        where changed_rows.period_start_date is not null
+        group by changed_rows.entity_id, changed_rows.period_start_date
     {%- else %}
         select
             coalesce(max(_changed_batch_id), {{ build_change_id() }}) as change_id,
             '{{ change_kind }}' as change_kind,
             'relanded' as change_type,
-            {{ no_entity_columns() }},
+            cast(null as {{ dbt.type_string() }}) as version_id,
+            cast(null as {{ dbt.type_string() }}) as entity_id,
+            cast(null as {{ dbt.type_string() }}) as version_fingerprint,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_from,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_to,
             cast(null as {{ dbt.type_timestamp() }}) as affected_from,
             cast(null as {{ dbt.type_timestamp() }}) as affected_to
         from {{ rows }}
@@ -233,6 +239,16 @@
     where ranked.recency = 1 and ranked.change_type <> 'removed'
 {%- endmacro %}
 
+{#- The latest change this incremental model has applied ('' before its first, or
+    while its table lacks the column: every logged change is newer; an SQL expression). -#}
+{% macro latest_change_applied_here() -%}
+    {%- if this is string or relation_has_column(this, '_applied_change_id') -%}
+        (select coalesce(max(applied._applied_change_id), '') from {{ this }} as applied)
+    {%- else -%}
+        ''
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The changes of `change_kinds` logged after the latest this incremental model has
     applied (a CTE body). -#}
 {% macro changes_not_applied(change_kinds) -%}
@@ -247,11 +263,7 @@
     from {{ ref('fct_warehouse_changes') }} as changes
     where
         changes.change_kind in ('{{ change_kinds | join("', '") }}')
-        {%- if this is string or relation_has_column(this, '_applied_change_id') %}
-        and changes.change_id > (
-            select coalesce(max(applied._applied_change_id), '') from {{ this }} as applied
-        )
-        {%- endif %}
+        and changes.change_id > {{ latest_change_applied_here() }}
 {%- endmacro %}
 
 {#- The latest change logged: what a model stores as `_applied_change_id` on the rows it
@@ -260,67 +272,62 @@
     (select max(logged.change_id) from {{ ref('fct_warehouse_changes') }} as logged)
 {%- endmacro %}
 
-{#- The periods an incremental run rebuilds (a CTE body, one column period_start_date),
-    from the changes not applied yet (`changes`): the months of landed rows, and for a
-    changed dimension or reference row the periods of the model's built rows that point
-    to it (`references`: {'change_kind', 'column': the built row's column, 'matches':
-    version_id or entity_id}) on a date (`date_column`) the change affects. A version
-    just added also claims the rows that pointed to the unknown member: they may be its. -#}
-{% macro periods_to_rebuild(changes, period_column, date_column, references) -%}
-    select cast({{ changes }}.affected_from as date) as period_start_date
+{#- The keys (of `unit`, see rebuild_unit) an incremental run rebuilds (a CTE body, one
+    column rebuilt_key), from the changes not applied yet (`changes`): the keys of landed
+    rows, and for a changed dimension or reference row the keys of the model's built rows
+    that point to it (`references`: {'change_kind', 'column': the built row's column,
+    'matches': version_id or entity_id}) on a date (`date_column`) the change affects. A
+    version just added also claims the rows that pointed to the unknown member: they may
+    be its. -#}
+{% macro keys_to_rebuild(changes, unit, date_column, references) -%}
+    select {{ unit.landed_key }} as rebuilt_key
     from {{ changes }}
-    where {{ changes }}.change_type = 'landed'
+    where change_type = 'landed'
     {%- for reference in references %}
+    {%- set reference_changes = reference.change_kind ~ '_changes' %}
+    {%- set matches = reference.get('matches', 'version_id') %}
 
     union
 
-    select built.{{ period_column }} as period_start_date
+    select built.{{ unit.column }} as rebuilt_key
     from {{ this }} as built
-    inner join {{ changes }} as {{ reference.change_kind }}_changes
-        on {{ reference.change_kind }}_changes.change_kind = '{{ reference.change_kind }}'
+    inner join {{ changes }} as {{ reference_changes }}
+        on {{ reference_changes }}.change_kind = '{{ reference.change_kind }}'
         and (
-            cast(built.{{ reference.column }} as {{ dbt.type_string() }})
-            = {{ reference.change_kind }}_changes.{{ reference.get('matches', 'version_id') }}
-            {%- if reference.get('matches', 'version_id') == 'version_id' %}
+            cast(built.{{ reference.column }} as {{ dbt.type_string() }}) = {{ reference_changes }}.{{ matches }}
+            {%- if matches == 'version_id' %}
             or (
-                {{ reference.change_kind }}_changes.change_type = 'added'
+                {{ reference_changes }}.change_type = 'added'
                 and cast(built.{{ reference.column }} as {{ dbt.type_string() }}) = {{ unknown_member_key() }}
             )
             {%- endif %}
         )
-        and cast(built.{{ date_column }} as {{ dbt.type_timestamp() }}) >= {{ reference.change_kind }}_changes.affected_from
-        and cast(built.{{ date_column }} as {{ dbt.type_timestamp() }}) < {{ reference.change_kind }}_changes.affected_to
+        and cast(built.{{ date_column }} as {{ dbt.type_timestamp() }}) >= {{ reference_changes }}.affected_from
+        and cast(built.{{ date_column }} as {{ dbt.type_timestamp() }}) < {{ reference_changes }}.affected_to
     {%- endfor %}
 {%- endmacro %}
 
-{#- Whether a row of period `period_expression` is rebuilt: its period changed, or the
-    changes include a whole relanding (the log's first build, or a model that has never
-    applied any change). -#}
-{% macro is_in_rebuilt_periods(period_expression, changes, rebuilt_periods) -%}
+{#- Whether a row is rebuilt: its key (of `unit`) is, or the changes include a whole
+    relanding (the log's first build, or a model that has never applied any change). -#}
+{% macro is_rebuilt(unit, changes, rebuilt_keys) -%}
     (
-        {{ period_expression }} in (select {{ rebuilt_periods }}.period_start_date from {{ rebuilt_periods }})
+        {{ unit.column }} in (select {{ rebuilt_keys }}.rebuilt_key from {{ rebuilt_keys }})
         or exists (select 1 from {{ changes }} where {{ changes }}.change_type = 'relanded')
     )
-{%- endmacro %}
-
-{#- `columns`, each qualified by `relation` (a list, for macros taking column lists). -#}
-{% macro qualified_columns(relation, columns) -%}
-    {%- set qualified = [] -%}
-    {%- for column in columns -%}
-        {%- do qualified.append(relation ~ '.' ~ column) -%}
-    {%- endfor -%}
-    {{ return(qualified) }}
 {%- endmacro %}
 
 {#- The versions of a reference rate table (a CTE body for fct_warehouse_changes): a rate
     applies to the dates of its fiscal year (`fiscal_years`: fiscal_year, valid_from,
     valid_to), and to none outside the calendar. -#}
 {% macro fiscal_year_rate_versions(rates, rate_id, subject, measures) -%}
+    {%- set described = [] -%}
+    {%- for column in [subject, 'fiscal_year'] + measures -%}
+        {%- do described.append(rates ~ '.' ~ column) -%}
+    {%- endfor %}
     select
         {{ rates }}.{{ rate_id }} as version_id,
         {{ rates }}.{{ subject }} as entity_id,
-        {{ generate_surrogate_key(qualified_columns(rates, [subject, 'fiscal_year'] + measures)) }}
-            as version_fingerprint,
+        {{ generate_surrogate_key(described) }} as version_fingerprint,
         coalesce(fiscal_years.valid_from, {{ beginning_of_time() }}) as valid_from,
         coalesce(fiscal_years.valid_to, {{ beginning_of_time() }}) as valid_to
     from {{ rates }}
@@ -328,18 +335,29 @@
         on {{ rates }}.fiscal_year = fiscal_years.fiscal_year
 {%- endmacro %}
 
-{#- For an incremental model that reads an incremental one (`upstream`, a relation with
-    `_applied_change_id` and `period_column`): the periods upstream rebuilt after the
-    latest change this model has applied (a CTE body, one column period_start_date).
-    What changed reaches it through upstream's rows, not through the log again. -#}
-{% macro periods_rebuilt_upstream(upstream, period_column) -%}
-    select distinct rebuilt.{{ period_column }} as period_start_date
-    from {{ upstream }} as rebuilt
-    {%- if this is string or relation_has_column(this, '_applied_change_id') %}
-    where rebuilt._applied_change_id > (
-        select coalesce(max(applied._applied_change_id), '') from {{ this }} as applied
+{#- For an incremental model of order lines that reads an incremental one (`upstream`,
+    with `_applied_change_id` and the unit's column): the rows to rebuild (a CTE body),
+    those of the keys upstream rebuilt after the latest change this model has applied,
+    and of the keys of order lines landed since (the log has the day an order left: no
+    upstream row is left there to say so). What else changed reaches it through
+    upstream's rows, not through the log again. -#}
+{% macro order_lines_rebuilt_upstream(upstream, unit) -%}
+    select upstream_rows.*
+    from {{ upstream }} as upstream_rows
+    where upstream_rows.{{ unit.column }} in (
+        select rebuilt.{{ unit.column }}
+        from {{ upstream }} as rebuilt
+        where rebuilt._applied_change_id > {{ latest_change_applied_here() }}
+
+        union
+
+        select {{ unit.landed_key }}
+        from {{ ref('fct_warehouse_changes') }}
+        where
+            change_kind = 'order_lines'
+            and change_type = 'landed'
+            and change_id > {{ latest_change_applied_here() }}
     )
-    {%- endif %}
 {%- endmacro %}
 
 {#- The latest change `upstream` has applied: what a model downstream of it stores as

@@ -1,7 +1,10 @@
-{{ config(**incremental_by_period_config('month_start_date')) }}
+{%- set unit = rebuild_unit('order', {'order': 'order_id', 'month': 'month_start_date'}) %}
+{#- the same unit, in the columns of fct_sales -#}
+{%- set sales_unit = rebuild_unit('order', {'order': 'order_id', 'month': 'order_month_start_date'}) %}
+{{ config(**incremental_rebuild_config(unit, 'order_lines')) }}
 {{ config(indexes=engine_indexes([
     {'columns': ['order_line_key']},
-    {'columns': ['month_start_date']},
+    {'columns': ['order_id']},
 ])) }}
 
 {#- One row per fct_sales order line, described by the dimension versions valid on
@@ -19,13 +22,14 @@
     computed from it. Amounts keep 8 decimal places; the marts round once, after
     aggregating. The single line-level input of the sales marts.
 
-    A table, incremental by order month (macros/incremental/incremental_by_period.sql),
-    because six marts and some forty tests read it: as a view each of them recomputed
-    the joins over every line. A run rebuilds every month that fct_warehouse_changes
-    says changed since the latest change the table has applied: the months of newly
-    landed or corrected lines, and of the lines that point to a product, customer or
-    ship-to area version, a date of the fiscal calendar or a reference rate (customer,
-    country or product × fiscal year) added, changed or removed since (D134). -#}
+    A table, incremental by order (macros/incremental/incremental_by_period.sql; by
+    month on Spark), because six marts and some forty tests read it: as a view each of
+    them recomputed the joins over every line. A run rebuilds every order that
+    fct_warehouse_changes says changed since the latest change the table has applied:
+    the orders of newly landed or corrected lines, and of the lines that point to a
+    product, customer or ship-to area version, a date of the fiscal calendar or a
+    reference rate (customer, country or product × fiscal year) added, changed or
+    removed since, on the dates it affects (D134, D136). -#}
 with all_sales as (
 
     select * from {{ ref('fct_sales') }}
@@ -85,9 +89,9 @@ freight_costs as (
 
     ),
 
-    rebuilt_months as (
+    rebuilt_keys as (
 
-        {{ periods_to_rebuild('changes', 'month_start_date', 'order_date', [
+        {{ keys_to_rebuild('changes', unit, 'order_date', [
             {'change_kind': 'product', 'column': 'product_key'},
             {'change_kind': 'customer', 'column': 'customer_key'},
             {'change_kind': 'location', 'column': 'ship_to_location_key'},
@@ -105,7 +109,7 @@ sales as (
 
     select * from all_sales
     {% if is_incremental() %}
-        where {{ is_in_rebuilt_periods('order_month_start_date', 'changes', 'rebuilt_months') }}
+        where {{ is_rebuilt(sales_unit, 'changes', 'rebuilt_keys') }}
     {% endif %}
 
 ),

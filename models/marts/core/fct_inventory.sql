@@ -1,4 +1,5 @@
-{{ config(**incremental_by_period_config('snapshot_month_start_date')) }}
+{%- set unit = rebuild_unit('month', {'month': 'snapshot_month_start_date'}) %}
+{{ config(**incremental_rebuild_config(unit, 'stock_positions')) }}
 {{ config(indexes=engine_indexes([
     {'columns': ['snapshot_date_key', 'environment']},
     {'columns': ['product_key']},
@@ -52,9 +53,9 @@ locations as (
 
     ),
 
-    rebuilt_months as (
+    rebuilt_keys as (
 
-        {{ periods_to_rebuild('changes', 'snapshot_month_start_date', 'snapshot_date', [
+        {{ keys_to_rebuild('changes', unit, 'snapshot_date', [
             {'change_kind': 'product', 'column': 'product_key'},
             {'change_kind': 'supplier', 'column': 'supplier_key'},
             {'change_kind': 'location', 'column': 'warehouse_location_key'},
@@ -68,7 +69,7 @@ inventory_positions as (
 
     select * from all_inventory_positions
     {% if is_incremental() %}
-        where {{ is_in_rebuilt_periods('snapshot_month_start_date', 'changes', 'rebuilt_months') }}
+        where {{ is_rebuilt(unit, 'changes', 'rebuilt_keys') }}
     {% endif %}
 
 ),

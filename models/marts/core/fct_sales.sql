@@ -1,22 +1,23 @@
-{{ config(**incremental_by_period_config('order_month_start_date')) }}
+{%- set unit = rebuild_unit('order', {'order': 'order_id', 'month': 'order_month_start_date'}) %}
+{{ config(**incremental_rebuild_config(unit, 'order_lines')) }}
 {{ config(indexes=engine_indexes([
     {'columns': ['order_date_key']},
     {'columns': ['product_key']},
     {'columns': ['customer_key']},
     {'columns': ['ship_to_location_key']},
-    {'columns': ['order_month_start_date']},
+    {'columns': ['order_id']},
 ])) }}
 
 {#- One row per order line. Every dimension is joined to the version that was valid
     on the order date; a reference the dimension does not know points to its unknown
     member, so no line is ever lost to a join.
 
-    Incremental by order month (macros/incremental/incremental_by_period.sql): a run
-    rebuilds, in full, every month that fct_warehouse_changes says changed since the
-    latest change the table has applied: the months of newly landed or corrected lines
-    and of their orders, with the months a corrected order left, and the months of the
-    lines that point to a dimension version added, changed or removed since (a product
-    version inserted, an inferred product mastered, a customer erased; D134). -#}
+    Incremental by order (macros/incremental/incremental_by_period.sql; by month on
+    Spark): a run rebuilds, in full, every order that fct_warehouse_changes says changed
+    since the latest change the table has applied: the orders of newly landed or
+    corrected lines, and the orders of the lines that point to a dimension version
+    added, changed or removed since, on the dates it affects (a product version
+    inserted, an inferred product mastered, a customer erased; D134, D136). -#}
 with all_order_lines as (
 
     select
@@ -71,9 +72,9 @@ locations as (
 
     ),
 
-    rebuilt_months as (
+    rebuilt_keys as (
 
-        {{ periods_to_rebuild('changes', 'order_month_start_date', 'order_date', [
+        {{ keys_to_rebuild('changes', unit, 'order_date', [
             {'change_kind': 'product', 'column': 'product_key'},
             {'change_kind': 'customer', 'column': 'customer_key'},
             {'change_kind': 'supplier', 'column': 'supplier_key'},
@@ -90,7 +91,7 @@ order_lines as (
 
     select * from all_order_lines
     {% if is_incremental() %}
-        where {{ is_in_rebuilt_periods('order_month_start_date', 'changes', 'rebuilt_months') }}
+        where {{ is_rebuilt(unit, 'changes', 'rebuilt_keys') }}
     {% endif %}
 
 ),

@@ -1,34 +1,22 @@
-{{ config(**incremental_by_period_config('month_start_date')) }}
-{{ config(indexes=engine_indexes([{'columns': ['month_start_date']}])) }}
+{%- set unit = rebuild_unit('order', {'order': 'order_id', 'month': 'month_start_date'}) %}
+{{ config(**incremental_rebuild_config(unit, 'order_lines')) }}
+{{ config(indexes=engine_indexes([{'columns': ['order_id']}])) }}
 
 {#- The sales mart's line-grain fact: every fct_sales order line with the keys of the
     conformed dimensions, the customer's pseudonym and the profit-and-loss waterfall of
     int_order_lines_costed. Amounts keep their 8 decimal places: whoever aggregates
     (the semantic layer, the dashboard) rounds once, at the end.
 
-    Incremental by order month (D134): a run rebuilds the months int_order_lines_costed
-    rebuilt since this table's latest change. -#}
-with all_order_lines as (
+    Incremental by order (D134, D136; by month on Spark): a run rebuilds the orders
+    int_order_lines_costed rebuilt since this table's latest change, and those of lines
+    landed since (an order whose every line left is deleted). -#}
+-- depends_on: {{ ref('fct_warehouse_changes') }}
+with order_lines as (
 
-    select * from {{ ref('int_order_lines_costed') }}
-
-),
-
-{% if is_incremental() %}
-
-    rebuilt_months as (
-
-        {{ periods_rebuilt_upstream(ref('int_order_lines_costed'), 'month_start_date') }}
-
-    ),
-
-{% endif %}
-
-order_lines as (
-
-    select * from all_order_lines
     {% if is_incremental() %}
-        where month_start_date in (select rebuilt_months.period_start_date from rebuilt_months)
+        {{ order_lines_rebuilt_upstream(ref('int_order_lines_costed'), unit) }}
+    {% else %}
+        select * from {{ ref('int_order_lines_costed') }}
     {% endif %}
 
 ),

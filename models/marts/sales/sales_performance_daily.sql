@@ -1,33 +1,21 @@
-{{ config(**incremental_by_period_config('month_start_date')) }}
-{{ config(indexes=engine_indexes([{'columns': ['month_start_date']}])) }}
+{%- set unit = rebuild_unit('day', {'day': 'order_date', 'month': 'month_start_date'}) %}
+{{ config(**incremental_rebuild_config(unit, 'order_lines')) }}
+{{ config(indexes=engine_indexes([{'columns': ['order_date']}])) }}
 
 {#- Daily sales performance: one row per order date × ship-to area × product version
     × customer segment × channel × platform, with the attributes of each. Orders are
     counted distinct within the row and do not add up across rows.
 
-    Incremental by month (D134): a run rebuilds the months int_order_lines_costed
-    rebuilt since this table's latest change. -#}
-with all_order_lines as (
+    Incremental by order date (D134, D136; by month on Spark): a run rebuilds the days
+    of the orders int_order_lines_costed rebuilt since this table's latest change, and
+    the days orders landed since left. -#}
+-- depends_on: {{ ref('fct_warehouse_changes') }}
+with order_lines as (
 
-    select * from {{ ref('int_order_lines_costed') }}
-
-),
-
-{% if is_incremental() %}
-
-    rebuilt_months as (
-
-        {{ periods_rebuilt_upstream(ref('int_order_lines_costed'), 'month_start_date') }}
-
-    ),
-
-{% endif %}
-
-order_lines as (
-
-    select * from all_order_lines
     {% if is_incremental() %}
-        where month_start_date in (select rebuilt_months.period_start_date from rebuilt_months)
+        {{ order_lines_rebuilt_upstream(ref('int_order_lines_costed'), unit) }}
+    {% else %}
+        select * from {{ ref('int_order_lines_costed') }}
     {% endif %}
 
 ),
