@@ -106,6 +106,9 @@ def test_the_dag_imports_without_errors_with_the_expected_task_order(airflow_env
     assert dag["schedule"] == "@daily" and dag["max_active_runs"] == 1
     assert "extract_load.sh" in dag["tasks"]["extract_load"]["command"]
     assert "source freshness" in dag["tasks"]["source_freshness"]["command"]
+    # the day's build tests the rows it rebuilt, every row on Sundays' runs (D137)
+    build = dag["tasks"]["dbt_build"]["command"]
+    assert "data_tests_scope: {{ 'all' if" in build and "isoweekday() == 7 else 'changed' }}" in build, build
 
 
 def test_retries_back_off_where_they_help_and_every_task_alerts(airflow_env):

@@ -8,6 +8,9 @@
   snapshot, an erasure request) appended and built incrementally gives exactly what a
   full refresh gives on the same data, in every model; a second incremental run
   changes nothing; the erased customer is gone from rows built before the request.
+- With data_tests_scope 'changed', the data tests of the incremental models check only
+  the rows the incremental run rebuilt; after a first build or a full refresh that is
+  every row (D137).
 """
 from __future__ import annotations
 
@@ -427,6 +430,104 @@ def test_the_erased_customer_is_gone_from_rows_built_before_the_request(bulk_duc
     assert built_lines > 0
     with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as after:
         assert not _where_found(after, exact, contained, people)
+
+
+# The daily incremental run's tests (D137): each data test of an incremental model checks
+# only the rows the run rebuilt, those carrying the model's latest _applied_change_id.
+CHANGED_SCOPE_VARS = "{raw_data_from_seeds: false, data_tests_scope: changed}"
+# accepted_range (min 1) on fct_sales.quantity, a column without a database constraint
+QUANTITY_TEST = "accepted_range_fct_sales_quantity__1"
+
+
+def _incremental_models(manifest: dict) -> dict[str, dict]:
+    """The models that stamp the rows they rebuild (D134), by unique id."""
+    return {uid: node for uid, node in manifest["nodes"].items()
+            if node["resource_type"] == "model" and "_applied_change_id" in node["columns"]}
+
+
+def _quantity_failures(warehouse: Warehouse, vars_: str) -> tuple[int, dict]:
+    """The failing rows `dbt test` reports for QUANTITY_TEST under `vars_`, and the manifest."""
+    result = warehouse.dbt("test", "--vars", vars_, "--select", QUANTITY_TEST)
+    assert "Compilation Error" not in result.stdout and "Runtime Error" not in result.stdout, result.stdout[-3000:]
+    (outcome,) = [r for r in warehouse.artifact("run_results.json")["results"]
+                  if r["unique_id"].split(".")[2] == QUANTITY_TEST]
+    return outcome["failures"], warehouse.artifact("manifest.json")
+
+
+def _plant_zero_quantities(path: Path) -> None:
+    """Quantity 0 on one line the latest build rebuilt and one it did not (when any)."""
+    with duckdb.connect(str(path)) as connection:
+        for rebuilt in (True, False):
+            connection.execute("""
+                update core.fct_sales set quantity = 0
+                where order_line_key = (
+                    select min(order_line_key) from core.fct_sales
+                    where (_applied_change_id = (select max(_applied_change_id) from core.fct_sales)) = ?
+                )""", [rebuilt])
+
+
+def test_on_an_incremental_run_the_tests_of_incremental_models_check_the_rebuilt_rows(bulk_duckdb, tmp_path):
+    """After the incremental day, with data_tests_scope 'changed' a violation in a line the
+    run did not rebuild goes unreported and one in a rebuilt line is reported; with 'all'
+    (the default: a full build, the weekly check) both are. Every data test of every
+    incremental model takes the scope, filtered on its own relation, and no other test."""
+    assert_built(bulk_duckdb.incremental_result)
+    wh = Warehouse(root=tmp_path / "incremental")
+    wh.root.mkdir()
+    shutil.copy(bulk_duckdb.incremental_copy, wh.path)
+    _plant_zero_quantities(wh.path)
+    with wh.connect() as connection:
+        planted = connection.execute(
+            "select count(*), count(distinct _applied_change_id) from core.fct_sales where quantity = 0").fetchone()
+    assert planted == (2, 2), "one planted line rebuilt by the day, one not"
+
+    changed_failures, changed_manifest = _quantity_failures(wh, CHANGED_SCOPE_VARS)
+    all_failures, all_manifest = _quantity_failures(wh, BULK_VARS)
+    assert (changed_failures, all_failures) == (1, 2)
+
+    incremental = _incremental_models(changed_manifest)
+    assert {node["name"] for node in incremental.values()} >= {
+        "fct_sales", "fct_inventory", "int_order_lines_costed", "sales_order_lines_costed", "sales_performance_daily"}
+    scoped = 0
+    for uid, node in changed_manifest["nodes"].items():
+        if node["resource_type"] != "test":
+            continue
+        model = incremental.get(node.get("attached_node"))
+        if model:
+            scoped += 1
+            assert node["config"]["where"] == (
+                "_applied_change_id = (select max(_applied_change_id) from "
+                f"{model['schema']}.{model['alias']})"), uid
+        else:
+            assert node["config"].get("where") == all_manifest["nodes"][uid]["config"].get("where"), uid
+    assert scoped > 100
+    assert not any(node["config"].get("where") for uid, node in all_manifest["nodes"].items()
+                   if node["resource_type"] == "test" and node.get("attached_node") in incremental)
+
+
+def test_after_a_first_build_or_a_full_refresh_the_changed_scope_is_every_row(bulk_duckdb, tmp_path):
+    """A first build and a full refresh stamp every row of a model alike, so the scope
+    'changed' checks all of them there: both planted violations are reported."""
+    assert_built(bulk_duckdb.refresh_result)
+    incremental = [(node["schema"], node["alias"]) for node in _incremental_models(bulk_duckdb.manifest).values()]
+    for path in (bulk_duckdb.full_copy, bulk_duckdb.refreshed.path):
+        with duckdb.connect(str(path), read_only=True) as connection:
+            for schema, table in incremental:
+                stamps = connection.execute(
+                    f"select count(distinct _applied_change_id), count(*) from {schema}.{table}").fetchone()
+                assert stamps[0] == 1 and stamps[1] > 0, (path.name, table, stamps)
+    wh = Warehouse(root=tmp_path / "first_build")
+    wh.root.mkdir()
+    shutil.copy(bulk_duckdb.full_copy, wh.path)
+    with wh.connect() as connection:
+        assert connection.execute("select count(*) from core.fct_sales where quantity < 1").fetchone()[0] == 0
+    with duckdb.connect(str(wh.path)) as connection:
+        connection.execute("""
+            update core.fct_sales set quantity = 0
+            where order_line_key in (select min(order_line_key) from core.fct_sales
+                                     union all select max(order_line_key) from core.fct_sales)""")
+    failures, _ = _quantity_failures(wh, CHANGED_SCOPE_VARS)
+    assert failures == 2
 
 
 # ---------------------------------------------------------------- PostgreSQL
