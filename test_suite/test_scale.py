@@ -361,7 +361,9 @@ def test_the_base_order_lines_read_only_the_lines_of_batches_they_had_not_built(
 
 def test_a_replace_that_drops_lines_starts_the_base_model_over(bulk_duckdb, tmp_path):
     """A replace landing without some lines (deleted at the source): the next run empties
-    the base model and processes every landed row, so the dropped lines are gone (D130)."""
+    the base model and processes every landed row, so the dropped lines are gone (D130);
+    the change log logs a relanding of the order lines, so every model downstream starts
+    over too and equals a full refresh, the dropped lines' orders gone (D136)."""
     replaced = Warehouse(root=tmp_path)
     shutil.copy(bulk_duckdb.incremental_copy, replaced.path)
     landing = tmp_path / "landing"
@@ -371,13 +373,23 @@ def test_a_replace_that_drops_lines_starts_the_base_model_over(bulk_duckdb, tmp_
     (landing / "sales_order_lines.csv").write_text("".join(kept), encoding="utf-8")
     load = load_raw(replaced, "--target", "duckdb", "--from", str(landing), "--tables", "sales_order_lines")
     assert load.returncode == 0, load.stdout
-    result = replaced.dbt("run", "--vars", BULK_VARS, "--select", "base_sales_system__sales_order_lines")
+    result = replaced.dbt("run", "--vars", BULK_VARS)
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(replaced.path), read_only=True) as connection:
         landed, built, batches = connection.execute(
             "select (select count(*) from raw.sales_order_lines), count(*), count(distinct _landing_batch_id) "
             "from staging.base_sales_system__sales_order_lines").fetchone()
+        relandings = connection.execute(
+            "select count(*) from core.fct_warehouse_changes where change_kind = 'order_lines' "
+            "and change_type = 'relanded' and change_id > (select max(change_id) from core.fct_warehouse_changes "
+            "where change_type = 'landed')").fetchone()[0]
     assert (landed, built, batches) == (len(kept) - 1, len(kept) - 1, 1)
+    assert relandings == 1
+    refreshed = Warehouse(root=tmp_path / "refreshed")
+    refreshed.root.mkdir()
+    shutil.copy(replaced.path, refreshed.path)
+    assert refreshed.dbt("run", "--vars", BULK_VARS, "--full-refresh").returncode == 0
+    assert not duckdb_differences(replaced.path, refreshed.path, model_relations(bulk_duckdb))
 
 
 def test_the_day_is_logged_as_changes_and_only_their_orders_are_rebuilt(bulk_duckdb):

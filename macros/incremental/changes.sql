@@ -70,16 +70,42 @@
       the base model too, so the day a corrected order left is logged with it;
     - without: one entry per month holding a changed row.
 
-    The first build logs one change for everything ('relanded'). -#}
+    When every row changed (the log's first build; a replace or a deletion landing,
+    after which the base model starts over, D130; a raw table without batches), one
+    change for everything ('relanded'): the models rebuild all, and rows that vanished
+    from the landing leave them. -#}
 {% macro landed_row_changes(rows, change_kind, date_column, group_column=none) -%}
+    {%- set logged_until -%}
+        (
+            select coalesce(max(logged.change_id), '') from {{ this }} as logged
+            where logged.change_kind = '{{ change_kind }}'
+        )
+    {%- endset %}
+    {%- set every_row_changed -%}
+        {%- if is_incremental() -%}
+            (select coalesce(min(_changed_batch_id), {{ build_change_id() }}) from {{ rows }}) > {{ logged_until }}
+        {%- else -%}
+            1 = 1
+        {%- endif -%}
+    {%- endset %}
+        select
+            coalesce(max(_changed_batch_id), {{ build_change_id() }}) as change_id,
+            '{{ change_kind }}' as change_kind,
+            'relanded' as change_type,
+            cast(null as {{ dbt.type_string() }}) as version_id,
+            cast(null as {{ dbt.type_string() }}) as entity_id,
+            cast(null as {{ dbt.type_string() }}) as version_fingerprint,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_from,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_to,
+            cast(null as {{ dbt.type_timestamp() }}) as affected_from,
+            cast(null as {{ dbt.type_timestamp() }}) as affected_to
+        from {{ rows }}
+        having {{ every_row_changed }}
     {%- if is_incremental() %}
-        {%- set logged_until -%}
-            (
-                select coalesce(max(logged.change_id), '') from {{ this }} as logged
-                where logged.change_kind = '{{ change_kind }}'
-            )
-        {%- endset %}
         {%- set period = 'day' if group_column else 'month' %}
+
+        union all
+
         select
             max(changed_rows.change_id) as change_id,
             '{{ change_kind }}' as change_kind,
@@ -117,21 +143,8 @@
             where _changed_batch_id > {{ logged_until }}
             {%- endif %}
         ) as changed_rows
-        where changed_rows.period_start_date is not null
+        where changed_rows.period_start_date is not null and not ({{ every_row_changed }})
         group by changed_rows.entity_id, changed_rows.period_start_date
-    {%- else %}
-        select
-            coalesce(max(_changed_batch_id), {{ build_change_id() }}) as change_id,
-            '{{ change_kind }}' as change_kind,
-            'relanded' as change_type,
-            cast(null as {{ dbt.type_string() }}) as version_id,
-            cast(null as {{ dbt.type_string() }}) as entity_id,
-            cast(null as {{ dbt.type_string() }}) as version_fingerprint,
-            cast(null as {{ dbt.type_timestamp() }}) as valid_from,
-            cast(null as {{ dbt.type_timestamp() }}) as valid_to,
-            cast(null as {{ dbt.type_timestamp() }}) as affected_from,
-            cast(null as {{ dbt.type_timestamp() }}) as affected_to
-        from {{ rows }}
     {%- endif %}
 {%- endmacro %}
 
