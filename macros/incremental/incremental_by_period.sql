@@ -40,22 +40,24 @@
 {%- endmacro %}
 
 {#- The config of a model rebuilt by `unit`, whose rows land as `landed_kind` (the kind
-    of fct_warehouse_changes' landed entries: order_lines or stock_positions). -#}
-{% macro incremental_rebuild_config(unit, landed_kind) -%}
-    {{ return(adapter.dispatch('incremental_rebuild_config', 'sales_insights')(unit, landed_kind)) }}
+    of fct_warehouse_changes' landed entries: order_lines or stock_positions), and that
+    also rebuilds the keys `upstream` (a model's name) restamped, if given. -#}
+{% macro incremental_rebuild_config(unit, landed_kind, upstream=none) -%}
+    {{ return(adapter.dispatch('incremental_rebuild_config', 'sales_insights')(unit, landed_kind, upstream)) }}
 {%- endmacro %}
 
-{% macro default__incremental_rebuild_config(unit, landed_kind) -%}
+{% macro default__incremental_rebuild_config(unit, landed_kind, upstream) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert',
         'unique_key': unit.column,
         'on_schema_change': 'append_new_columns',
-        'pre_hook': "{{ delete_landed_keys('" ~ unit.name ~ "', '" ~ unit.column ~ "', '" ~ landed_kind ~ "') }}",
+        'pre_hook': "{{ delete_rebuilt_keys('" ~ unit.name ~ "', '" ~ unit.column ~ "', '" ~ landed_kind ~ "', "
+            ~ ("'" ~ upstream ~ "'" if upstream else "none") ~ ") }}",
     }) }}
 {%- endmacro %}
 
-{% macro spark__incremental_rebuild_config(unit, landed_kind) -%}
+{% macro spark__incremental_rebuild_config(unit, landed_kind, upstream) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'insert_overwrite',
@@ -65,13 +67,13 @@
 {%- endmacro %}
 
 {#- Pre-hook: before an incremental run, delete the rows of the keys landed since the
-    latest change the model has applied, and every row when a relanding is among them.
-    delete+insert deletes only the keys it inserts, so without this an order whose every
-    line left (quarantined by a correction), or a day every order left, would stay. The
-    model's select finds the same keys in the log and inserts what is left of them. On
-    Spark, whose insert_overwrite replaces the partitions it writes, nothing is deleted
-    (docs: D136). -#}
-{% macro delete_landed_keys(unit_name, column, landed_kind) -%}
+    latest change the model has applied (and those `upstream` restamped since, for a
+    model that reads an incremental one), and every row when a relanding is among them.
+    delete+insert deletes only the keys it inserts, so without this a day every order
+    left would stay. The model's select finds the same keys and
+    inserts what is left of them. On Spark, whose insert_overwrite replaces the
+    partitions it writes, nothing is deleted (docs: D136). -#}
+{% macro delete_rebuilt_keys(unit_name, column, landed_kind, upstream=none) -%}
     {%- if execute and is_incremental() and relation_has_column(this, '_applied_change_id') -%}
         {%- set changes = ref('fct_warehouse_changes') -%}
         {%- set applied = run_query(
@@ -84,31 +86,47 @@
         {%- if relandings | int > 0 -%}
             delete from {{ this }}
         {%- else -%}
-            {{ adapter.dispatch('delete_landed_keys', 'sales_insights')(column, landed_change_key(unit_name), changes, landed_kind, applied) }}
+            {%- set keys -%}
+                select {{ landed_change_key(unit_name) }} as rebuilt_key
+                from {{ changes }}
+                where change_kind = '{{ landed_kind }}' and change_type = 'landed' and change_id > '{{ applied }}'
+                {%- if upstream %}
+
+                union
+
+                select {{ column }}
+                from {{ ref(upstream) }}
+                where _applied_change_id > '{{ applied }}'
+                {%- endif %}
+            {%- endset -%}
+            {{ adapter.dispatch('delete_rebuilt_keys', 'sales_insights')(column, keys) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
-{% macro default__delete_landed_keys(column, landed_key, changes, landed_kind, applied) -%}
+{% macro default__delete_rebuilt_keys(column, keys) -%}
     delete from {{ this }}
-    where {{ column }} in (
-        select {{ landed_key }}
-        from {{ changes }}
-        where change_kind = '{{ landed_kind }}' and change_type = 'landed' and change_id > '{{ applied }}'
-    )
+    where {{ column }} in ({{ keys }})
 {%- endmacro %}
 
 {#- MariaDB before 11.1 runs a single-table DELETE's IN subquery once per row (see
     incremental_delete in macros/cross_db/mysql_adapter.sql): a join to the distinct keys. -#}
-{% macro mysql__delete_landed_keys(column, landed_key, changes, landed_kind, applied) -%}
+{% macro mysql__delete_rebuilt_keys(column, keys) -%}
     delete {{ this }}
     from {{ this }}
     inner join (
-        select distinct {{ landed_key }} as landed_key
-        from {{ changes }}
-        where change_kind = '{{ landed_kind }}' and change_type = 'landed' and change_id > '{{ applied }}'
-    ) as landed_keys
-        on {{ this }}.{{ column }} = landed_keys.landed_key
+        select distinct rebuilt.rebuilt_key
+        from ({{ keys }}) as rebuilt
+    ) as rebuilt_keys
+        on {{ this }}.{{ column }} = rebuilt_keys.rebuilt_key
+{%- endmacro %}
+
+{#- The index of a rebuilt model's `_applied_change_id` on PostgreSQL (a list for the
+    `indexes` config): a data test of the rows a run rebuilt (D137) reads the latest
+    stamp and those rows through it, where it would read the whole table twice. MariaDB
+    is left without: the column's type there is not always indexable (a cast to char). -#}
+{% macro applied_change_indexes() -%}
+    {{ return([{'columns': ['_applied_change_id']}] if target.type == 'postgres' else []) }}
 {%- endmacro %}
 
 {#- The first day of the month of a date, as a date. -#}

@@ -5,7 +5,7 @@
 {{ config(indexes=engine_indexes([
     {'columns': ['order_line_key']},
     {'columns': ['order_id']},
-])) }}
+]) + applied_change_indexes()) }}
 
 {#- One row per fct_sales order line, described by the dimension versions valid on
     the order date and costed with the finance reference data of its fiscal year:

@@ -5,7 +5,7 @@
     {'columns': ['product_key']},
     {'columns': ['warehouse_location_key']},
     {'columns': ['snapshot_month_start_date']},
-])) }}
+]) + applied_change_indexes()) }}
 
 {#- One row per stock position: snapshot date × environment × warehouse × product.
     Product and supplier are the versions valid on the snapshot date.

@@ -6,7 +6,7 @@
     {'columns': ['customer_key']},
     {'columns': ['ship_to_location_key']},
     {'columns': ['order_id']},
-])) }}
+]) + applied_change_indexes()) }}
 
 {#- One row per order line. Every dimension is joined to the version that was valid
     on the order date; a reference the dimension does not know points to its unknown

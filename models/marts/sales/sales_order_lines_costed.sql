@@ -1,6 +1,6 @@
 {%- set unit = rebuild_unit('order', {'order': 'order_id', 'month': 'month_start_date'}) %}
-{{ config(**incremental_rebuild_config(unit, 'order_lines')) }}
-{{ config(indexes=engine_indexes([{'columns': ['order_id']}])) }}
+{{ config(**incremental_rebuild_config(unit, 'order_lines', 'int_order_lines_costed')) }}
+{{ config(indexes=engine_indexes([{'columns': ['order_id']}]) + applied_change_indexes()) }}
 
 {#- The sales mart's line-grain fact: every fct_sales order line with the keys of the
     conformed dimensions, the customer's pseudonym and the profit-and-loss waterfall of

@@ -1,6 +1,6 @@
 {%- set unit = rebuild_unit('day', {'day': 'order_date', 'month': 'month_start_date'}) %}
-{{ config(**incremental_rebuild_config(unit, 'order_lines')) }}
-{{ config(indexes=engine_indexes([{'columns': ['order_date']}])) }}
+{{ config(**incremental_rebuild_config(unit, 'order_lines', 'int_order_lines_costed')) }}
+{{ config(indexes=engine_indexes([{'columns': ['order_date']}]) + applied_change_indexes()) }}
 
 {#- Daily sales performance: one row per order date × ship-to area × product version
     × customer segment × channel × platform, with the attributes of each. Orders are
