@@ -320,16 +320,15 @@ def test_a_day_its_orders_left_is_empty_in_every_model(bulk_duckdb):
     with (bulk_duckdb.root / "next_day" / "sales_order_lines.csv").open(encoding="utf-8", newline="") as day:
         lines = list(csv.DictReader(day))
     new_dates = {line["order_date"] for line in lines}
+    queries = {table: f"select count(*) from {table} where order_date = ?"
+               for table in ("core.fct_sales", "intermediate.int_order_lines_costed",
+                             "sales.sales_order_lines_costed", "sales.sales_performance_daily")}
     with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
         left = [found for (found,) in before.execute(
             "select distinct cast(order_date as varchar) from core.fct_sales "
             "where order_id in (select unnest(?)) order by 1", [[line["order_id"] for line in lines]]).fetchall()
             if found not in new_dates]
-    assert len(left) == 1, left
-    queries = {table: f"select count(*) from {table} where order_date = ?"
-               for table in ("core.fct_sales", "intermediate.int_order_lines_costed",
-                             "sales.sales_order_lines_costed", "sales.sales_performance_daily")}
-    with duckdb.connect(str(bulk_duckdb.full_copy), read_only=True) as before:
+        assert len(left) == 1, left
         assert all(before.execute(query, left).fetchone()[0] > 0 for query in queries.values())
     with duckdb.connect(str(bulk_duckdb.incremental_copy), read_only=True) as after:
         assert {table: after.execute(query, left).fetchone()[0] for table, query in queries.items()} == \

@@ -154,8 +154,9 @@
     with the latest logged state of each key: a version added, changed (fingerprint or
     validity) or removed is logged with this build's id and the dates whose rows it may
     change: all its dates if it is added, removed or described differently; only the
-    dates its validity gained or lost if only that moved. -#}
-{% macro version_changes(versions, change_kind) -%}
+    dates its validity gained or lost if only that moved. `logged_versions` is the CTE of
+    latest_logged_versions(), read once for every kind. -#}
+{% macro version_changes(versions, change_kind, logged_versions) -%}
     {%- if is_incremental() %}
         select
             {{ build_change_id() }} as change_id,
@@ -184,10 +185,9 @@
                 else greatest(current_state.valid_from, logged_state.valid_from)
             end as affected_to
         from {{ versions }} as current_state
-        left join (
-            {{ latest_logged_state(change_kind) }}
-        ) as logged_state
-            on current_state.version_id = logged_state.version_id
+        left join {{ logged_versions }} as logged_state
+            on logged_state.change_kind = '{{ change_kind }}'
+            and current_state.version_id = logged_state.version_id
         where
             logged_state.version_id is null
             or logged_state.version_fingerprint <> current_state.version_fingerprint
@@ -207,12 +207,10 @@
             logged_state.valid_to,
             logged_state.valid_from as affected_from,
             logged_state.valid_to as affected_to
-        from (
-            {{ latest_logged_state(change_kind) }}
-        ) as logged_state
+        from {{ logged_versions }} as logged_state
         left join {{ versions }} as current_state
             on logged_state.version_id = current_state.version_id
-        where current_state.version_id is null
+        where logged_state.change_kind = '{{ change_kind }}' and current_state.version_id is null
     {%- else %}
         select
             {{ build_change_id() }} as change_id,
@@ -229,9 +227,11 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- The latest logged state of every version of `change_kind` that is not removed. -#}
-{% macro latest_logged_state(change_kind) -%}
+{#- The latest logged state of every version that is not removed, of every kind (a CTE
+    body for fct_warehouse_changes' incremental runs). -#}
+{% macro latest_logged_versions() -%}
     select
+        ranked.change_kind,
         ranked.version_id,
         ranked.entity_id,
         ranked.version_fingerprint,
@@ -239,15 +239,18 @@
         ranked.valid_to
     from (
         select
+            logged.change_kind,
             logged.version_id,
             logged.entity_id,
             logged.version_fingerprint,
             logged.valid_from,
             logged.valid_to,
             logged.change_type,
-            row_number() over (partition by logged.version_id order by logged.change_id desc) as recency
+            row_number() over (
+                partition by logged.change_kind, logged.version_id order by logged.change_id desc
+            ) as recency
         from {{ this }} as logged
-        where logged.change_kind = '{{ change_kind }}'
+        where logged.version_id is not null
     ) as ranked
     where ranked.recency = 1 and ranked.change_type <> 'removed'
 {%- endmacro %}
@@ -358,19 +361,27 @@
     select upstream_rows.*
     from {{ upstream }} as upstream_rows
     where upstream_rows.{{ unit.column }} in (
-        select rebuilt.{{ unit.column }}
-        from {{ upstream }} as rebuilt
-        where rebuilt._applied_change_id > {{ latest_change_applied_here() }}
-
-        union
-
-        select {{ unit.landed_key }}
-        from {{ ref('fct_warehouse_changes') }}
-        where
-            change_kind = 'order_lines'
-            and change_type = 'landed'
-            and change_id > {{ latest_change_applied_here() }}
+        {{ keys_landed_or_restamped_since(latest_change_applied_here(), unit, 'order_lines', upstream) }}
     )
+{%- endmacro %}
+
+{#- The keys (of `unit`, see rebuild_unit; one column, rebuilt_key) of the rows landed as
+    `landed_kind` after the change `applied` (an SQL expression), and of the rows
+    `upstream` (a relation, if given) restamped since: what a model downstream of an
+    incremental one rebuilds (order_lines_rebuilt_upstream), and what its pre-hook
+    deletes first (delete_rebuilt_keys). -#}
+{% macro keys_landed_or_restamped_since(applied, unit, landed_kind, upstream=none) -%}
+    select {{ unit.landed_key }} as rebuilt_key
+    from {{ ref('fct_warehouse_changes') }}
+    where change_kind = '{{ landed_kind }}' and change_type = 'landed' and change_id > {{ applied }}
+    {%- if upstream %}
+
+    union
+
+    select restamped.{{ unit.column }}
+    from {{ upstream }} as restamped
+    where restamped._applied_change_id > {{ applied }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- The latest change `upstream` has applied: what a model downstream of it stores as

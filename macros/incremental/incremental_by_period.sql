@@ -86,19 +86,9 @@
         {%- if relandings | int > 0 -%}
             delete from {{ this }}
         {%- else -%}
-            {%- set keys -%}
-                select {{ landed_change_key(unit_name) }} as rebuilt_key
-                from {{ changes }}
-                where change_kind = '{{ landed_kind }}' and change_type = 'landed' and change_id > '{{ applied }}'
-                {%- if upstream %}
-
-                union
-
-                select {{ column }}
-                from {{ ref(upstream) }}
-                where _applied_change_id > '{{ applied }}'
-                {%- endif %}
-            {%- endset -%}
+            {%- set unit = {'name': unit_name, 'column': column, 'landed_key': landed_change_key(unit_name)} -%}
+            {%- set keys = keys_landed_or_restamped_since(
+                "'" ~ applied ~ "'", unit, landed_kind, ref(upstream) if upstream else none) -%}
             {{ adapter.dispatch('delete_rebuilt_keys', 'sales_insights')(column, keys) }}
         {%- endif -%}
     {%- endif -%}

@@ -200,57 +200,67 @@ stock_position_changes as (
 
 ),
 
+{% if is_incremental() %}
+
+    logged_versions as (
+
+        {{ latest_logged_versions() }}
+
+    ),
+
+{% endif %}
+
 product_changes as (
 
-    {{ version_changes('product_versions', 'product') }}
+    {{ version_changes('product_versions', 'product', 'logged_versions') }}
 
 ),
 
 customer_changes as (
 
-    {{ version_changes('customer_versions', 'customer') }}
+    {{ version_changes('customer_versions', 'customer', 'logged_versions') }}
 
 ),
 
 supplier_changes as (
 
-    {{ version_changes('supplier_versions', 'supplier') }}
+    {{ version_changes('supplier_versions', 'supplier', 'logged_versions') }}
 
 ),
 
 carrier_changes as (
 
-    {{ version_changes('carrier_versions', 'carrier') }}
+    {{ version_changes('carrier_versions', 'carrier', 'logged_versions') }}
 
 ),
 
 location_changes as (
 
-    {{ version_changes('location_versions', 'location') }}
+    {{ version_changes('location_versions', 'location', 'logged_versions') }}
 
 ),
 
 calendar_changes as (
 
-    {{ version_changes('calendar_versions', 'calendar') }}
+    {{ version_changes('calendar_versions', 'calendar', 'logged_versions') }}
 
 ),
 
 deduction_rate_changes as (
 
-    {{ version_changes('deduction_rate_versions', 'deduction_rate') }}
+    {{ version_changes('deduction_rate_versions', 'deduction_rate', 'logged_versions') }}
 
 ),
 
 freight_rate_changes as (
 
-    {{ version_changes('freight_rate_versions', 'freight_rate') }}
+    {{ version_changes('freight_rate_versions', 'freight_rate', 'logged_versions') }}
 
 ),
 
 manufacturing_cost_changes as (
 
-    {{ version_changes('manufacturing_cost_versions', 'manufacturing_cost') }}
+    {{ version_changes('manufacturing_cost_versions', 'manufacturing_cost', 'logged_versions') }}
 
 ),
 
